@@ -1,0 +1,68 @@
+// Package agents holds the things that act in a simulation: transmitter
+// molecules (a struct-of-arrays store), sites (receptors, transporters,
+// enzymes) whose kinetic schemes are data, and release protocols.
+package agents
+
+// Molecules is a struct-of-arrays store of free (diffusing) molecules.
+// Removal swaps the last molecule into the hole, so order changes but
+// stays a deterministic function of the sequence of operations.
+type Molecules struct {
+	X, Y, Z []float64 // position, µm
+	Voxel   []int32   // voxel index of the position
+	Species []uint16  // index into the model's species
+	ID      []uint32  // serial number, unique within a replicate
+	nextID  uint32
+}
+
+// Len is the number of molecules.
+func (m *Molecules) Len() int { return len(m.X) }
+
+// Add appends a molecule and returns its index.
+func (m *Molecules) Add(x, y, z float64, voxel int32, species uint16) int {
+	m.X = append(m.X, x)
+	m.Y = append(m.Y, y)
+	m.Z = append(m.Z, z)
+	m.Voxel = append(m.Voxel, voxel)
+	m.Species = append(m.Species, species)
+	m.ID = append(m.ID, m.nextID)
+	m.nextID++
+	return len(m.X) - 1
+}
+
+// Remove deletes molecule i by moving the last molecule into its place.
+func (m *Molecules) Remove(i int) {
+	last := len(m.X) - 1
+	m.X[i], m.Y[i], m.Z[i] = m.X[last], m.Y[last], m.Z[last]
+	m.Voxel[i], m.Species[i], m.ID[i] = m.Voxel[last], m.Species[last], m.ID[last]
+	m.X, m.Y, m.Z = m.X[:last], m.Y[:last], m.Z[:last]
+	m.Voxel, m.Species, m.ID = m.Voxel[:last], m.Species[:last], m.ID[:last]
+}
+
+// Reset empties the store, keeping its capacity.
+func (m *Molecules) Reset() {
+	m.X, m.Y, m.Z = m.X[:0], m.Y[:0], m.Z[:0]
+	m.Voxel, m.Species, m.ID = m.Voxel[:0], m.Species[:0], m.ID[:0]
+	m.nextID = 0
+}
+
+// Grow makes room for n more molecules without reallocating.
+func (m *Molecules) Grow(n int) {
+	if cap(m.X)-len(m.X) >= n {
+		return
+	}
+	c := len(m.X) + n
+	grow := func(s []float64) []float64 { t := make([]float64, len(s), c); copy(t, s); return t }
+	m.X, m.Y, m.Z = grow(m.X), grow(m.Y), grow(m.Z)
+	v := make([]int32, len(m.Voxel), c)
+	copy(v, m.Voxel)
+	m.Voxel = v
+	s := make([]uint16, len(m.Species), c)
+	copy(s, m.Species)
+	m.Species = s
+	id := make([]uint32, len(m.ID), c)
+	copy(id, m.ID)
+	m.ID = id
+}
+
+// BytesPerMolecule is the storage one molecule takes in the store.
+const BytesPerMolecule = 3*8 + 4 + 2 + 4

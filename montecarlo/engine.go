@@ -1,0 +1,446 @@
+package montecarlo
+
+import (
+	"math"
+
+	"github.com/reuptake/reuptake/agents"
+	"github.com/reuptake/reuptake/space"
+)
+
+// Engine simulates one replicate of a model. It is not safe for concurrent
+// use; run one Engine per goroutine. An Engine can be reused for several
+// replicates with Reset.
+type Engine struct {
+	m     *Model
+	g     *space.Grid
+	rng   *Stream
+	mol   agents.Molecules
+	sites agents.Sites
+	queue eventQueue
+
+	siteAt     []int32 // per tile: site index or -1
+	stopAt     []bool  // per tile: holds a site in a state that binds some species
+	stateCount [][]int64
+
+	t    float64
+	step int
+
+	released, transported, degraded, escaped, emitted []int64
+	free                                              []int64 // scratch: free count per species×region
+
+	values      []float64 // scratch sample vector
+	nextRelease []int
+}
+
+// NewEngine makes an engine for model m.
+func NewEngine(m *Model) *Engine {
+	e := &Engine{m: m, g: m.Grid}
+	nt := len(m.Grid.Tiles())
+	e.siteAt = make([]int32, nt)
+	e.stopAt = make([]bool, nt)
+	e.stateCount = make([][]int64, len(m.schemes))
+	for i, c := range m.schemes {
+		e.stateCount[i] = make([]int64, len(c.States))
+	}
+	ns := len(m.species)
+	e.released = make([]int64, ns)
+	e.transported = make([]int64, ns)
+	e.degraded = make([]int64, ns)
+	e.escaped = make([]int64, ns)
+	e.emitted = make([]int64, ns)
+	e.free = make([]int64, ns*m.nRegions)
+	e.values = make([]float64, len(m.obs.cols))
+	e.nextRelease = make([]int, len(m.releases))
+	return e
+}
+
+// Reset prepares the engine for replicate rep of a run with the given
+// seed: empties the cleft, places sites and seeds the streams. The result
+// depends only on (model, seed, rep).
+func (e *Engine) Reset(seed uint64, rep int) {
+	m := e.m
+	e.mol.Reset()
+	e.sites.Reset()
+	e.queue = e.queue[:0]
+	e.t, e.step = 0, 0
+	for i := range e.siteAt {
+		e.siteAt[i] = -1
+		e.stopAt[i] = false
+	}
+	for _, c := range e.stateCount {
+		clear(c)
+	}
+	for _, s := range [][]int64{e.released, e.transported, e.degraded, e.escaped, e.emitted} {
+		clear(s)
+	}
+	clear(e.nextRelease)
+	place := NewStream(StreamKey(seed, uint64(rep), 0, purposePlacement))
+	e.rng = NewStream(StreamKey(seed, uint64(rep), 0, purposeDynamics))
+	for _, pl := range m.placements {
+		// Choose count distinct free tiles by a partial Fisher–Yates
+		// shuffle of the candidates (tiles already taken are skipped).
+		cand := make([]int32, 0, len(pl.tiles))
+		for _, t := range pl.tiles {
+			if e.siteAt[t] < 0 {
+				cand = append(cand, t)
+			}
+		}
+		for k := 0; k < pl.count; k++ {
+			j := k + place.Intn(len(cand)-k)
+			cand[k], cand[j] = cand[j], cand[k]
+			tile := cand[k]
+			s := e.sites.Add(uint16(pl.siteType), uint16(pl.state), tile)
+			e.siteAt[tile] = int32(s)
+			e.stateCount[pl.siteType][pl.state]++
+			e.enter(s, pl.state, 0)
+		}
+	}
+}
+
+// enter puts site s into state at time t: updates the hit mask and
+// schedules its next unimolecular event.
+func (e *Engine) enter(s, state int, t float64) {
+	e.sites.State[s] = uint16(state)
+	e.sites.Gen[s]++
+	c := e.m.schemes[e.sites.Type[s]]
+	e.stopAt[e.sites.Tile[s]] = c.BindsSpecies[state] != 0
+	if k := c.KOut[state]; k > 0 {
+		e.queue.push(event{t: t + e.rng.Exp()/k, site: int32(s), gen: e.sites.Gen[s]})
+	}
+}
+
+func (e *Engine) setState(s, to int, t float64) {
+	ty := e.sites.Type[s]
+	e.stateCount[ty][e.sites.State[s]]--
+	e.stateCount[ty][to]++
+	e.enter(s, to, t)
+}
+
+// Run simulates the replicate to the end, calling observe at t = 0 and at
+// every sample time with the observable values in the order of
+// Model.Columns. The slice is reused between calls.
+func (e *Engine) Run(observe func(t float64, values []float64)) {
+	m := e.m
+	observe(0, e.sample())
+	for e.step < m.steps {
+		e.Step()
+		if e.step%m.sampleEvery == 0 {
+			observe(e.t, e.sample())
+		}
+	}
+}
+
+// Step advances the replicate by one timestep.
+func (e *Engine) Step() {
+	m := e.m
+	t0 := float64(e.step) * m.Dt
+	t1 := float64(e.step+1) * m.Dt
+	e.release(t0, t1)
+	e.diffuse()
+	e.siteEvents(t1)
+	e.step++
+	e.t = t1
+}
+
+func (e *Engine) release(t0, t1 float64) {
+	m := e.m
+	for ri := range m.releases {
+		r := &m.releases[ri]
+		for e.nextRelease[ri] < len(r.rel.Times) && r.rel.Times[e.nextRelease[ri]] < t1 {
+			e.nextRelease[ri]++
+			if r.rel.Probability < 1 && e.rng.Float64() >= r.rel.Probability {
+				continue
+			}
+			var n int
+			switch r.rel.Dist {
+			case agents.Poisson:
+				n = e.rng.Poisson(r.rel.N)
+			case agents.Gaussian:
+				n = int(math.Round(r.rel.N + r.rel.CV*r.rel.N*e.rng.Norm()))
+				if n < 0 {
+					n = 0
+				}
+			default:
+				n = int(math.Round(r.rel.N))
+			}
+			e.mol.Grow(n)
+			for k := 0; k < n; k++ {
+				e.mol.Add(r.at[0], r.at[1], r.at[2], r.voxel, uint16(r.species))
+			}
+			e.released[r.species] += int64(n)
+		}
+	}
+	_ = t0
+}
+
+// diffuse moves every free molecule by one Brownian step, with reflection,
+// binding on tile hits, escape into sinks and volume degradation.
+func (e *Engine) diffuse() {
+	m := e.m
+	g := e.g
+	rng := e.rng
+	nr := m.nRegions
+	ox, oy, oz := g.Origin[0], g.Origin[1], g.Origin[2]
+	inv := 1 / g.H
+	nx, ny := g.N[0], g.N[1]
+	mol := &e.mol
+	for i := 0; i < len(mol.X); {
+		v := int(mol.Voxel[i])
+		sp := int(mol.Species[i])
+		ri := sp*nr + g.Region(v)
+		sd := m.sd[ri]
+		d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
+		if g.Safe(v, d) {
+			x, y, z := mol.X[i]+d[0], mol.Y[i]+d[1], mol.Z[i]+d[2]
+			mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
+			ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
+			mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
+		} else if !e.trace(i, d) {
+			continue // molecule i was removed; the last one took its place
+		}
+		if m.anyDegrade {
+			if p := m.degradeP[sp*nr+g.Region(int(mol.Voxel[i]))]; p > 0 && rng.Float64() < p {
+				e.degraded[sp]++
+				mol.Remove(i)
+				continue
+			}
+		}
+		i++
+	}
+}
+
+// trace moves molecule i along d through the geometry. It returns false
+// when the molecule left the medium (bound or escaped) and was removed.
+func (e *Engine) trace(i int, d [3]float64) bool {
+	m, g, mol := e.m, e.g, &e.mol
+	p := [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}
+	v := int(mol.Voxel[i])
+	sp := int(mol.Species[i])
+	for {
+		out, tile := g.Move(&p, &v, &d, e.stopAt)
+		switch out {
+		case space.Done:
+			mol.X[i], mol.Y[i], mol.Z[i] = p[0], p[1], p[2]
+			mol.Voxel[i] = int32(v)
+			return true
+		case space.Escaped:
+			e.escaped[sp]++
+			mol.Remove(i)
+			return false
+		case space.HitTile:
+			s := int(e.siteAt[tile])
+			ty := e.sites.Type[s]
+			state := int(e.sites.State[s])
+			c := m.schemes[ty]
+			if c.BindsSpecies[state]&(1<<sp) != 0 {
+				pr := m.bindP[ty][state][sp*m.nRegions+g.Region(v)]
+				if u := e.rng.Float64(); u < pr {
+					// Competing binds of this species split by k_on.
+					to := -1
+					tot := 0.0
+					for _, b := range c.Binds[state] {
+						if b.Species == sp {
+							tot += b.KOn
+						}
+					}
+					x := u / pr * tot
+					for _, b := range c.Binds[state] {
+						if b.Species != sp {
+							continue
+						}
+						to = b.To
+						if x < b.KOn {
+							break
+						}
+						x -= b.KOn
+					}
+					e.setState(s, to, float64(e.step+1)*m.Dt)
+					mol.Remove(i)
+					return false
+				}
+			}
+			g.Reflect(&d, tile)
+		}
+	}
+}
+
+// siteEvents fires the unimolecular site transitions due by t1, in time
+// order.
+func (e *Engine) siteEvents(t1 float64) {
+	m := e.m
+	for len(e.queue) > 0 && e.queue[0].t <= t1 {
+		ev := e.queue.pop()
+		s := int(ev.site)
+		if e.sites.Gen[s] != ev.gen {
+			continue // the site changed state since this was scheduled
+		}
+		c := m.schemes[e.sites.Type[s]]
+		state := int(e.sites.State[s])
+		x := e.rng.Float64() * c.KOut[state]
+		out := c.Out[state]
+		u := out[len(out)-1]
+		for _, o := range out {
+			if x < o.Rate {
+				u = o
+				break
+			}
+			x -= o.Rate
+		}
+		switch u.Kind {
+		case agents.Unbind:
+			e.spawnAt(int(e.sites.Tile[s]), u.Species)
+		case agents.Emit:
+			if u.Species >= 0 {
+				e.spawnAt(int(e.sites.Tile[s]), u.Species)
+				e.emitted[u.Species]++
+			}
+		case agents.Transport:
+			if u.Species >= 0 {
+				e.transported[u.Species]++
+			}
+		case agents.Degrade:
+			if u.Species >= 0 {
+				e.degraded[u.Species]++
+			}
+		}
+		e.setState(s, u.To, ev.t)
+	}
+}
+
+// spawnAt puts a molecule of species sp in the medium next to tile t: on
+// the face, at a uniform lateral position within it and a uniform distance
+// up to one rms step (at most one voxel) from it.
+func (e *Engine) spawnAt(t, sp int) {
+	g := e.g
+	tl := g.Tiles()[t]
+	v := int(tl.Voxel)
+	a := int(tl.Dir) / 2
+	sign := -1.0 // the tile's normal points into the wall; the medium is behind it
+	if tl.Dir%2 == 0 {
+		sign = 1
+	}
+	p := tl.Centre
+	s := math.Min(e.m.sd[sp*e.m.nRegions+g.Region(v)], g.H)
+	for b := 0; b < 3; b++ {
+		if b == a {
+			p[b] += sign * s * e.rng.OpenFloat64() * (1 - 1e-9)
+		} else {
+			p[b] += (e.rng.Float64() - 0.5) * g.H * (1 - 1e-9)
+		}
+	}
+	e.mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
+}
+
+// sample fills the observable vector.
+func (e *Engine) sample() []float64 {
+	m := e.m
+	g := e.g
+	clear(e.free)
+	nr := m.nRegions
+	for i := range e.mol.X {
+		e.free[int(e.mol.Species[i])*nr+g.Region(int(e.mol.Voxel[i]))]++
+	}
+	m.obs.fill(e, e.values)
+	return e.values
+}
+
+// Counts is a snapshot of the conserved quantities of one species.
+type Counts struct {
+	Released, Emitted, Free, Bound, Transported, Degraded, Escaped int64
+}
+
+// Counts returns the bookkeeping of species sp now. Released + Emitted
+// always equals Free + Bound + Transported + Degraded + Escaped.
+func (e *Engine) Counts(sp int) Counts {
+	c := Counts{Released: e.released[sp], Emitted: e.emitted[sp], Transported: e.transported[sp],
+		Degraded: e.degraded[sp], Escaped: e.escaped[sp]}
+	for i := range e.mol.X {
+		if int(e.mol.Species[i]) == sp {
+			c.Free++
+		}
+	}
+	for ty, counts := range e.stateCount {
+		for st, n := range counts {
+			c.Bound += n * int64(e.m.schemes[ty].Held[st][sp])
+		}
+	}
+	return c
+}
+
+// Molecules exposes the free molecules (read-only use).
+func (e *Engine) Molecules() *agents.Molecules { return &e.mol }
+
+// StateCounts returns the number of sites of site type ty in each state.
+func (e *Engine) StateCounts(ty int) []int64 { return e.stateCount[ty] }
+
+// Time is the simulated time, ms.
+func (e *Engine) Time() float64 { return e.t }
+
+// AddMolecule puts a molecule of species sp at p (for tests and custom
+// initial conditions). It reports false when p is not in the medium.
+func (e *Engine) AddMolecule(p [3]float64, sp int) bool {
+	v, ok := e.g.Locate(p)
+	if !ok || e.g.Kind(v) != space.Free {
+		return false
+	}
+	e.mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
+	e.released[sp]++
+	return true
+}
+
+type event struct {
+	t    float64
+	site int32
+	gen  uint32
+}
+
+// eventQueue is a binary min-heap of site events ordered by time (ties by
+// site index, for determinism).
+type eventQueue []event
+
+func (q eventQueue) less(i, j int) bool {
+	if q[i].t != q[j].t {
+		return q[i].t < q[j].t
+	}
+	return q[i].site < q[j].site
+}
+
+func (q *eventQueue) push(ev event) {
+	*q = append(*q, ev)
+	h := *q
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (q *eventQueue) pop() event {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			break
+		}
+		c := l
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			c = r
+		}
+		if !h.less(c, i) {
+			break
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+	*q = h
+	return top
+}

@@ -1,0 +1,548 @@
+package montecarlo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/reuptake/reuptake/agents"
+	"github.com/reuptake/reuptake/space"
+)
+
+// FieldError is a validation error tied to a field of the Spec, named by
+// its path (for example "sites[1].scheme.transitions[3].rate"). The model
+// file parser maps paths back to file:line:column.
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
+
+func fieldErr(path, format string, args ...any) error {
+	return &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Model is a validated, compiled, immutable model. It is safe to share
+// between goroutines; each replicate builds its own Engine from it.
+type Model struct {
+	Spec Spec
+	Grid *space.Grid
+	Dt   float64 // ms
+
+	species     []string
+	sd          []float64 // rms step per axis, µm, indexed [species*nRegions + region]
+	diff        []float64 // D, indexed like sd
+	degradeP    []float64 // per-step degradation probability, indexed like sd
+	anyDegrade  bool
+	nRegions    int
+	schemes     []*agents.Compiled
+	siteTypes   []SiteTypeSpec
+	placements  []placement
+	releases    []release
+	bindP       [][][]float64 // [type][state][species*nRegions+region] total hit probability
+	tileRegions map[string]int
+
+	steps       int
+	sampleEvery int
+
+	obs observables
+}
+
+type placement struct {
+	siteType int
+	tiles    []int32 // candidate tiles
+	count    int
+	state    int
+}
+
+type release struct {
+	species int
+	voxel   int32
+	at      [3]float64
+	rel     agents.Release
+}
+
+// Species lists the diffusing species.
+func (m *Model) Species() []string { return m.species }
+
+// Steps is the number of timesteps of one replicate.
+func (m *Model) Steps() int { return m.steps }
+
+// Limits used by the timestep policy.
+const (
+	maxStepFraction = 0.5 // rms step per axis at most this fraction of the cleft width or voxel... see autoDt
+	maxHitKappa     = 0.9 // Andrews' quadratic form is valid for κ' < 0.9
+)
+
+// NewModel validates s and compiles it. Errors are *FieldError (or wrap
+// one) naming the field and the expected value.
+func NewModel(s Spec) (*Model, error) {
+	m := &Model{Spec: s}
+	if err := m.buildGeometry(); err != nil {
+		return nil, err
+	}
+	if err := m.compileSpecies(); err != nil {
+		return nil, err
+	}
+	if err := m.chooseDt(); err != nil {
+		return nil, err
+	}
+	if err := m.compileDiffusion(); err != nil {
+		return nil, err
+	}
+	if err := m.compileSites(); err != nil {
+		return nil, err
+	}
+	if err := m.compileReleases(); err != nil {
+		return nil, err
+	}
+	if err := m.compileRun(); err != nil {
+		return nil, err
+	}
+	m.buildObservables()
+	return m, nil
+}
+
+func positive(path string, v float64, unit string) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+		return fieldErr(path, "must be a positive number in %s, got %v", unit, v)
+	}
+	return nil
+}
+
+func nonNegative(path string, v float64, unit string) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return fieldErr(path, "must be a non-negative number in %s, got %v", unit, v)
+	}
+	return nil
+}
+
+func (m *Model) buildGeometry() error {
+	g := m.Spec.Geometry
+	var err error
+	switch g.Kind {
+	case "cleft":
+		if err := g.Cleft.Validate(); err != nil {
+			return fieldErr("geometry", "%v", err)
+		}
+		if b := space.EstimateBytes(g.Cleft.Dims()); b > space.MaxGridBytes {
+			n := g.Cleft.Dims()
+			return fieldErr("geometry.voxel", "a %d×%d×%d grid needs about %.1f GiB (limit %d GiB): use a coarser voxel or a smaller domain",
+				n[0], n[1], n[2], float64(b)/(1<<30), space.MaxGridBytes>>30)
+		}
+		m.Grid, err = space.Cleft(g.Cleft)
+	case "box":
+		m.Grid, err = space.Box(g.Box)
+	default:
+		return fieldErr("geometry.kind", "must be \"cleft\" or \"box\", got %q", g.Kind)
+	}
+	if err != nil {
+		return fieldErr("geometry", "%v", err)
+	}
+	m.nRegions = len(m.Grid.RegionNames())
+	m.tileRegions = map[string]int{}
+	for i, n := range m.Grid.TileRegions() {
+		m.tileRegions[n] = i
+	}
+	return nil
+}
+
+func (m *Model) compileSpecies() error {
+	seen := map[string]string{}
+	if len(m.Spec.Species) == 0 {
+		return fieldErr("species", "the model needs at least one diffusing species")
+	}
+	if len(m.Spec.Species) > 64 {
+		return fieldErr("species", "at most 64 diffusing species are supported")
+	}
+	for i, sp := range m.Spec.Species {
+		p := fmt.Sprintf("species[%d]", i)
+		if !validName(sp.Name) {
+			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", sp.Name)
+		}
+		if prev, dup := seen[sp.Name]; dup {
+			return fieldErr(p+".name", "%q is already defined at %s", sp.Name, prev)
+		}
+		seen[sp.Name] = p
+		if err := positive(p+".D", sp.D, "µm²/ms"); err != nil {
+			return err
+		}
+		for r, d := range sp.DRegion {
+			if m.regionIndex(r) < 0 {
+				return fieldErr(p+".D_region."+r, "no volume region %q in the geometry (regions: %s)", r, strings.Join(m.Grid.RegionNames(), ", "))
+			}
+			if err := positive(p+".D_region."+r, d, "µm²/ms"); err != nil {
+				return err
+			}
+		}
+		m.species = append(m.species, sp.Name)
+	}
+	for i, b := range m.Spec.Baths {
+		p := fmt.Sprintf("baths[%d]", i)
+		if !validName(b.Name) {
+			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", b.Name)
+		}
+		if prev, dup := seen[b.Name]; dup {
+			return fieldErr(p+".name", "%q is already defined at %s", b.Name, prev)
+		}
+		seen[b.Name] = p
+		if err := nonNegative(p+".concentration", b.Conc, "a concentration (e.g. 1 uM)"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *Model) regionIndex(name string) int {
+	for i, n := range m.Grid.RegionNames() {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) speciesIndex(name string) int {
+	for i, n := range m.species {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) dIn(sp, region int) float64 {
+	s := m.Spec.Species[sp]
+	if d, ok := s.DRegion[m.Grid.RegionNames()[region]]; ok {
+		return d
+	}
+	return s.D
+}
+
+// smallestFeature is the length the rms step must stay well below: the
+// cleft width for a cleft, the smallest box side otherwise, and never
+// below the voxel size.
+func (m *Model) smallestFeature() float64 {
+	g := m.Spec.Geometry
+	if g.Kind == "cleft" {
+		return g.Cleft.Width
+	}
+	l := math.Min(g.Box.Size[0], math.Min(g.Box.Size[1], g.Box.Size[2]))
+	return l
+}
+
+func (m *Model) maxD() float64 {
+	dmax := 0.0
+	for sp := range m.species {
+		for r := 0; r < m.nRegions; r++ {
+			dmax = math.Max(dmax, m.dIn(sp, r))
+		}
+	}
+	return dmax
+}
+
+// chooseDt validates a given Δt against the geometry or picks one: the rms
+// step per axis √(2DΔt) at most half the smallest feature (so that a step
+// rarely crosses the cleft) and no longer than a voxel.
+func (m *Model) chooseDt() error {
+	r := m.Spec.Run
+	L := m.smallestFeature()
+	dmax := m.maxD()
+	limit := maxStepFraction * math.Min(L, 2*m.Grid.H)
+	dtMax := limit * limit / (2 * dmax)
+	if r.Dt == 0 {
+		// Round down to a 1-2-5 sequence for readable sample times.
+		m.Dt = niceFloor(dtMax)
+		return nil
+	}
+	if err := positive("run.dt", r.Dt, "ms"); err != nil {
+		return err
+	}
+	s := math.Sqrt(2 * dmax * r.Dt)
+	if s > limit*(1+1e-9) {
+		return fieldErr("run.dt", "%g ms gives an rms step of %.3g nm for D = %g µm²/ms, more than %.3g nm (half the smallest feature, %.3g nm, or one voxel): use dt ≤ %.3g ms",
+			r.Dt, s*1e3, dmax, limit*1e3, L*1e3, dtMax)
+	}
+	m.Dt = r.Dt
+	return nil
+}
+
+func niceFloor(x float64) float64 {
+	e := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, f := range []float64{5, 2, 1} {
+		if f*e <= x {
+			return f * e
+		}
+	}
+	return e
+}
+
+func (m *Model) compileDiffusion() error {
+	ns, nr := len(m.species), m.nRegions
+	m.sd = make([]float64, ns*nr)
+	m.diff = make([]float64, ns*nr)
+	m.degradeP = make([]float64, ns*nr)
+	for sp := 0; sp < ns; sp++ {
+		for r := 0; r < nr; r++ {
+			d := m.dIn(sp, r)
+			m.diff[sp*nr+r] = d
+			m.sd[sp*nr+r] = math.Sqrt(2 * d * m.Dt)
+		}
+	}
+	for i, dg := range m.Spec.Degradations {
+		p := fmt.Sprintf("degradation[%d]", i)
+		sp := m.speciesIndex(dg.Species)
+		if sp < 0 {
+			return fieldErr(p+".species", "unknown species %q (species: %s)", dg.Species, strings.Join(m.species, ", "))
+		}
+		if err := positive(p+".rate", dg.Rate, "1/ms"); err != nil {
+			return err
+		}
+		for r := 0; r < nr; r++ {
+			if dg.Region != "" && m.Grid.RegionNames()[r] != dg.Region {
+				continue
+			}
+			// Combine with any earlier degradation of the same place:
+			// survival probabilities multiply.
+			q := 1 - m.degradeP[sp*nr+r]
+			m.degradeP[sp*nr+r] = 1 - q*math.Exp(-dg.Rate*m.Dt)
+			m.anyDegrade = true
+		}
+		if dg.Region != "" && m.regionIndex(dg.Region) < 0 {
+			return fieldErr(p+".region", "no volume region %q (regions: %s)", dg.Region, strings.Join(m.Grid.RegionNames(), ", "))
+		}
+	}
+	return nil
+}
+
+// hitProbability is the probability that a molecule crossing a tile with
+// one site (surface density 1/A) binds, for total k_on (µm³/ms), diffusion
+// coefficient D and step Δt: Andrews' form of the Erban–Chapman
+// adsorption probability, with κ = k_on/A and κ' = κΔt/√(2DΔt).
+func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
+	kappa := kon / area
+	kp := kappa * dt / math.Sqrt(2*d*dt)
+	p = kp * (math.Sqrt(2*math.Pi) - 3.3332146*kp + 3.356688*kp*kp - 1.5209235*kp*kp*kp)
+	return p, kp
+}
+
+func (m *Model) compileSites() error {
+	bath := map[string]float64{}
+	for _, b := range m.Spec.Baths {
+		bath[b.Name] = b.Conc
+	}
+	names := map[string]int{}
+	ns, nr := len(m.species), m.nRegions
+	area := m.Grid.TileArea()
+	for i, st := range m.Spec.SiteTypes {
+		p := fmt.Sprintf("sites[%d]", i)
+		if !validName(st.Name) {
+			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", st.Name)
+		}
+		if _, dup := names[st.Name]; dup {
+			return fieldErr(p+".name", "site type %q is defined twice", st.Name)
+		}
+		names[st.Name] = i
+		if err := nonNegative(p+".conductance", st.Conductance, "pS"); err != nil {
+			return err
+		}
+		c, err := st.Scheme.Compile(m.species, bath)
+		if err != nil {
+			return fieldErr(p+".scheme", "%v", err)
+		}
+		m.schemes = append(m.schemes, c)
+		m.siteTypes = append(m.siteTypes, st)
+		tab := make([][]float64, len(c.States))
+		for s := range c.States {
+			tab[s] = make([]float64, ns*nr)
+			for sp := 0; sp < ns; sp++ {
+				kon := 0.0
+				for _, b := range c.Binds[s] {
+					if b.Species == sp {
+						kon += b.KOn
+					}
+				}
+				if kon == 0 {
+					continue
+				}
+				for r := 0; r < nr; r++ {
+					d := m.diff[sp*nr+r]
+					pr, kp := hitProbability(kon, area, d, m.Dt)
+					if kp >= maxHitKappa || pr > 1 {
+						// κ' ∝ √Δt: scale Δt to bring κ' to 0.45 (P ≈ 0.5).
+						dtOK := m.Dt * (0.45 / kp) * (0.45 / kp)
+						return fieldErr(p+".scheme", "binding of %s in state %s has hit probability %.3g (κ' = %.3g ≥ %.1g) at dt = %g ms: use dt ≤ %.3g ms or a smaller voxel",
+							m.species[sp], c.States[s], pr, kp, maxHitKappa, m.Dt, dtOK)
+					}
+					tab[s][sp*nr+r] = pr
+				}
+			}
+		}
+		m.bindP = append(m.bindP, tab)
+	}
+	for i, pl := range m.Spec.Placements {
+		p := fmt.Sprintf("placement[%d]", i)
+		st, ok := names[pl.Site]
+		if !ok {
+			return fieldErr(p+".site", "unknown site type %q (site types: %s)", pl.Site, strings.Join(keys(names), ", "))
+		}
+		reg, ok := m.tileRegions[pl.Region]
+		if !ok {
+			return fieldErr(p+".region", "no membrane region %q in the geometry (regions: %s)", pl.Region, strings.Join(m.Grid.TileRegions(), ", "))
+		}
+		var tiles []int32
+		for t, tl := range m.Grid.Tiles() {
+			if int(tl.Region) == reg {
+				tiles = append(tiles, int32(t))
+			}
+		}
+		n := pl.Count
+		if n < 0 {
+			return fieldErr(p+".count", "must be a non-negative number of sites, got %d", n)
+		}
+		if n == 0 {
+			if err := positive(p+".density", pl.Density, "sites per µm² (or give count)"); err != nil {
+				return err
+			}
+			n = int(math.Round(pl.Density * float64(len(tiles)) * area))
+			if pl.Density*area > 1 {
+				return fieldErr(p+".density", "%g per µm² puts more than one site on a %.3g nm² tile: use a voxel of at most %.3g nm", pl.Density, area*1e6, 1e3/math.Sqrt(pl.Density))
+			}
+		}
+		if n > len(tiles) {
+			return fieldErr(p+".count", "%d sites do not fit on the %d tiles of region %q (one site per tile): use a smaller voxel", n, len(tiles), pl.Region)
+		}
+		state := m.schemes[st].Initial
+		if pl.State != "" {
+			state = -1
+			for k, sname := range m.schemes[st].States {
+				if sname == pl.State {
+					state = k
+				}
+			}
+			if state < 0 {
+				return fieldErr(p+".state", "unknown state %q of %s (states: %s)", pl.State, pl.Site, strings.Join(m.schemes[st].States, ", "))
+			}
+		}
+		m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state})
+	}
+	// Tiles may hold one site: placements into the same region share tiles.
+	used := map[string]int{}
+	for i, pl := range m.placements {
+		r := m.Spec.Placements[i].Region
+		used[r] += pl.count
+		if used[r] > len(pl.tiles) {
+			return fieldErr(fmt.Sprintf("placement[%d]", i), "region %q has %d tiles, fewer than the %d sites placed on it", r, len(pl.tiles), used[r])
+		}
+	}
+	return nil
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (m *Model) compileReleases() error {
+	for i, r := range m.Spec.Releases {
+		p := fmt.Sprintf("release[%d]", i)
+		sp := m.speciesIndex(r.Species)
+		if sp < 0 {
+			return fieldErr(p+".species", "unknown species %q (species: %s)", r.Species, strings.Join(m.species, ", "))
+		}
+		if err := nonNegative(p+".molecules", r.N, "molecules"); err != nil {
+			return err
+		}
+		if r.N > 1e8 {
+			return fieldErr(p+".molecules", "%g molecules per event is more than the 1e8 supported", r.N)
+		}
+		if r.Dist == agents.Gaussian {
+			if err := nonNegative(p+".cv", r.CV, "a fraction"); err != nil {
+				return err
+			}
+		}
+		prob := r.Probability
+		if prob == 0 {
+			prob = 1
+		}
+		if math.IsNaN(prob) || prob < 0 || prob > 1 {
+			return fieldErr(p+".probability", "must be in (0, 1], got %v", r.Probability)
+		}
+		rel := r.Release
+		rel.Probability = prob
+		if len(rel.Times) == 0 {
+			rel.Times = []float64{0}
+		}
+		for k, t := range rel.Times {
+			if err := nonNegative(fmt.Sprintf("%s.times[%d]", p, k), t, "ms"); err != nil {
+				return err
+			}
+			if k > 0 && t < rel.Times[k-1] {
+				return fieldErr(p+".times", "must be in ascending order")
+			}
+		}
+		at := r.At
+		if r.AtCleft {
+			if m.Spec.Geometry.Kind != "cleft" {
+				return fieldErr(p+".at", "\"cleft\" needs a cleft geometry; give a point")
+			}
+			// Just inside the presynaptic membrane, a hair below the face.
+			at = [3]float64{0, 0, m.Spec.Geometry.Cleft.Width/2 - 1e-6}
+		}
+		v, ok := m.Grid.Locate(at)
+		if !ok || m.Grid.Kind(v) != space.Free {
+			return fieldErr(p+".at", "release point (%g, %g, %g) µm is not in the extracellular space", at[0], at[1], at[2])
+		}
+		m.releases = append(m.releases, release{species: sp, voxel: int32(v), at: at, rel: rel})
+	}
+	return nil
+}
+
+func (m *Model) compileRun() error {
+	r := m.Spec.Run
+	if err := positive("run.duration", r.Duration, "ms"); err != nil {
+		return err
+	}
+	if err := positive("run.sample_interval", r.SampleInterval, "ms"); err != nil {
+		return err
+	}
+	steps := r.Duration / m.Dt
+	if steps > 1e10 {
+		return fieldErr("run.duration", "%g ms at dt = %g ms is %.3g steps, too many", r.Duration, m.Dt, steps)
+	}
+	m.steps = int(math.Round(steps))
+	if math.Abs(steps-float64(m.steps)) > 1e-6*steps {
+		return fieldErr("run.duration", "%g ms is not a whole number of %g ms steps", r.Duration, m.Dt)
+	}
+	every := r.SampleInterval / m.Dt
+	m.sampleEvery = int(math.Round(every))
+	if m.sampleEvery < 1 || math.Abs(every-float64(m.sampleEvery)) > 1e-6*every {
+		return fieldErr("run.sample_interval", "%g ms is not a whole number (≥ 1) of %g ms steps", r.SampleInterval, m.Dt)
+	}
+	if r.Replicates < 0 {
+		return fieldErr("run.replicates", "must be a positive count, got %d", r.Replicates)
+	}
+	return nil
+}
+
+// ErrNoReplicates is returned when a run asks for zero replicates.
+var ErrNoReplicates = errors.New("no replicates to run")

@@ -1,0 +1,202 @@
+package montecarlo
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/reuptake/reuptake/agents"
+)
+
+// Observable is one timeseries column: its name, unit and meaning.
+type Observable struct {
+	Name, Unit, Description string
+}
+
+type obsKind uint8
+
+const (
+	obsReleased obsKind = iota
+	obsFreeTotal
+	obsFreeRegion
+	obsBound
+	obsState
+	obsOpen
+	obsTransported
+	obsDegraded
+	obsEscaped
+	obsEmitted
+	obsConc
+	obsCurrent
+)
+
+type obsCol struct {
+	kind    obsKind
+	species int
+	region  int
+	site    int
+	state   int
+	scale   float64
+}
+
+type observables struct {
+	cols []Observable
+	how  []obsCol
+}
+
+// Columns lists the timeseries observables of the model, in order.
+func (m *Model) Columns() []Observable { return m.obs.cols }
+
+// Column returns the index of the named column, or -1.
+func (m *Model) Column(name string) int {
+	for i, c := range m.obs.cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) buildObservables() {
+	o := &m.obs
+	add := func(name, unit, desc string, h obsCol) {
+		o.cols = append(o.cols, Observable{Name: name, Unit: unit, Description: desc})
+		o.how = append(o.how, h)
+	}
+	multi := len(m.species) > 1
+	suffix := func(sp int) string {
+		if multi {
+			return "_" + m.species[sp]
+		}
+		return ""
+	}
+	vol := m.Grid.RegionVolume()
+	anyEmit := false
+	for _, c := range m.schemes {
+		for _, outs := range c.Out {
+			for _, u := range outs {
+				if u.Kind == agents.Emit && u.Species >= 0 {
+					anyEmit = true
+				}
+			}
+		}
+	}
+	for sp, name := range m.species {
+		sf := suffix(sp)
+		add("released"+sf, "molecules", "molecules of "+name+" released so far", obsCol{kind: obsReleased, species: sp})
+		add("free_total"+sf, "molecules", "free "+name+" molecules in the medium", obsCol{kind: obsFreeTotal, species: sp})
+		for r, rn := range m.Grid.RegionNames() {
+			if vol[r] == 0 {
+				continue
+			}
+			add("free_"+rn+sf, "molecules", fmt.Sprintf("free %s molecules in region %s", name, rn), obsCol{kind: obsFreeRegion, species: sp, region: r})
+		}
+	}
+	for ty, st := range m.siteTypes {
+		c := m.schemes[ty]
+		for sp, name := range m.species {
+			holds := false
+			for s := range c.States {
+				if c.Held[s][sp] > 0 {
+					holds = true
+				}
+			}
+			if holds {
+				add("bound_"+st.Name+suffix(sp), "molecules", fmt.Sprintf("%s molecules bound to %s sites", name, st.Name), obsCol{kind: obsBound, species: sp, site: ty})
+			}
+		}
+		for s, sn := range c.States {
+			add(st.Name+"_"+sn, "sites", fmt.Sprintf("%s sites in state %s", st.Name, sn), obsCol{kind: obsState, site: ty, state: s})
+		}
+		conducting := false
+		for _, b := range c.Conducting {
+			conducting = conducting || b
+		}
+		if conducting {
+			add("open_"+st.Name, "sites", st.Name+" sites in a conducting state", obsCol{kind: obsOpen, site: ty})
+		}
+	}
+	for sp, name := range m.species {
+		sf := suffix(sp)
+		add("transported"+sf, "molecules", name+" molecules taken up by transporters so far", obsCol{kind: obsTransported, species: sp})
+		add("degraded"+sf, "molecules", name+" molecules destroyed by enzymes or clearance so far", obsCol{kind: obsDegraded, species: sp})
+		add("escaped"+sf, "molecules", name+" molecules absorbed at the outer boundary so far", obsCol{kind: obsEscaped, species: sp})
+		if anyEmit {
+			add("emitted"+sf, "molecules", name+" molecules released by reverse transport so far", obsCol{kind: obsEmitted, species: sp})
+		}
+		for r, rn := range m.Grid.RegionNames() {
+			if vol[r] == 0 {
+				continue
+			}
+			add("conc_"+rn+sf+"_uM", "µM", fmt.Sprintf("mean free %s concentration in region %s", name, rn),
+				obsCol{kind: obsConc, species: sp, region: r, scale: ConcToMicroMolar(1 / vol[r])})
+		}
+	}
+	anyCurrent := false
+	for _, st := range m.siteTypes {
+		anyCurrent = anyCurrent || st.Conductance > 0
+	}
+	if anyCurrent {
+		add("current_pA", "pA", "synaptic current through open channels, N_open·γ·(V − E_rev); inward negative", obsCol{kind: obsCurrent})
+	}
+}
+
+func (o *observables) fill(e *Engine, out []float64) {
+	m := e.m
+	nr := m.nRegions
+	for i, h := range o.how {
+		var v float64
+		switch h.kind {
+		case obsReleased:
+			v = float64(e.released[h.species])
+		case obsFreeTotal:
+			var n int64
+			for r := 0; r < nr; r++ {
+				n += e.free[h.species*nr+r]
+			}
+			v = float64(n)
+		case obsFreeRegion:
+			v = float64(e.free[h.species*nr+h.region])
+		case obsBound:
+			var n int64
+			for s, c := range e.stateCount[h.site] {
+				n += c * int64(m.schemes[h.site].Held[s][h.species])
+			}
+			v = float64(n)
+		case obsState:
+			v = float64(e.stateCount[h.site][h.state])
+		case obsOpen:
+			v = float64(e.open(h.site))
+		case obsTransported:
+			v = float64(e.transported[h.species])
+		case obsDegraded:
+			v = float64(e.degraded[h.species])
+		case obsEscaped:
+			v = float64(e.escaped[h.species])
+		case obsEmitted:
+			v = float64(e.emitted[h.species])
+		case obsConc:
+			v = float64(e.free[h.species*nr+h.region]) * h.scale
+		case obsCurrent:
+			for ty, st := range m.siteTypes {
+				if st.Conductance > 0 {
+					// pS × mV = 1e-15 A = 1e-3 pA.
+					v += float64(e.open(ty)) * st.Conductance * st.DrivingForce * 1e-3
+				}
+			}
+		}
+		if math.IsNaN(v) {
+			v = 0
+		}
+		out[i] = v
+	}
+}
+
+func (e *Engine) open(ty int) int64 {
+	var n int64
+	for s, c := range e.stateCount[ty] {
+		if e.m.schemes[ty].Conducting[s] {
+			n += c
+		}
+	}
+	return n
+}
