@@ -36,60 +36,66 @@ func (g *Grid) Safe(v int, d [3]float64) bool {
 // (HitTile, with the tile id as second result); the caller then decides whether the molecule reacts and, if
 // not, calls Reflect and Move again. stopAt may be nil.
 func (g *Grid) Move(p *[3]float64, v *int, d *[3]float64, stopAt []bool) (Outcome, int) {
+	// The path is parametrised by s in [0, 1]. Per axis we keep the
+	// position at the last anchor (start, reflection), the parameter there,
+	// the speed |d| and its current sign; tNext is the parameter at which
+	// the path reaches the next face along the axis.
 	h := g.H
 	i, j, k := g.Coords(*v)
 	c := [3]int{i, j, k}
-	for n := 0; n < maxCrossings; n++ {
-		// Fraction of the remaining displacement to the next face per axis.
-		tmin := 1.0
-		axis := -1
-		for a := 0; a < 3; a++ {
-			var t float64
-			switch {
-			case d[a] > 0:
-				t = (g.Origin[a] + float64(c[a]+1)*h - p[a]) / d[a]
-			case d[a] < 0:
-				t = (g.Origin[a] + float64(c[a])*h - p[a]) / d[a]
-			default:
-				continue
-			}
-			if t < tmin {
-				tmin, axis = t, a
-			}
+	var anchor, sAnchor, speed, sign, tNext, tDelta [3]float64
+	for a := 0; a < 3; a++ {
+		anchor[a] = p[a]
+		speed[a] = math.Abs(d[a])
+		lo := g.Origin[a] + float64(c[a])*h
+		switch {
+		case d[a] > 0:
+			sign[a] = 1
+			tDelta[a] = h / speed[a]
+			tNext[a] = (lo + h - p[a]) / speed[a]
+		case d[a] < 0:
+			sign[a] = -1
+			tDelta[a] = h / speed[a]
+			tNext[a] = (p[a] - lo) / speed[a]
+		default:
+			tNext[a] = math.Inf(1)
+			tDelta[a] = math.Inf(1)
 		}
-		if axis < 0 {
-			p[0] += d[0]
-			p[1] += d[1]
-			p[2] += d[2]
+	}
+	finish := func(s float64) {
+		for a := 0; a < 3; a++ {
+			p[a] = anchor[a] + sign[a]*speed[a]*(s-sAnchor[a])
+			d[a] = sign[a] * speed[a] * (1 - s)
+		}
+	}
+	for n := 0; n < maxCrossings; n++ {
+		axis := 0
+		if tNext[1] < tNext[axis] {
+			axis = 1
+		}
+		if tNext[2] < tNext[axis] {
+			axis = 2
+		}
+		s := tNext[axis]
+		if s >= 1 {
+			for a := 0; a < 3; a++ {
+				p[a] = anchor[a] + sign[a]*speed[a]*(1-sAnchor[a])
+			}
 			return Done, NoTile
 		}
-		if tmin < 0 {
-			tmin = 0
-		}
-		// Advance to the face.
-		for a := 0; a < 3; a++ {
-			if a == axis {
-				continue
-			}
-			p[a] += d[a] * tmin
-			d[a] *= 1 - tmin
-		}
-		step := 1
-		dir := 2*axis + 1
-		if d[axis] < 0 {
-			step = -1
-			dir = 2 * axis
+		step := int(sign[axis])
+		nc := c
+		nc[axis] += step
+		dir := 2 * axis
+		if step > 0 {
+			dir++
 		}
 		face := g.Origin[axis] + float64(c[axis])*h
 		if step > 0 {
 			face += h
 		}
-		d[axis] -= face - p[axis]
-		p[axis] = face
-		nc := c
-		nc[axis] += step
 		if nc[axis] < 0 || nc[axis] >= g.N[axis] {
-			d[axis] = -d[axis] // outer face of the grid: reflecting
+			g.reflectAxis(axis, face, s, &anchor, &sAnchor, &sign, &tNext, &tDelta)
 			continue
 		}
 		nv := g.Index(nc[0], nc[1], nc[2])
@@ -97,20 +103,36 @@ func (g *Grid) Move(p *[3]float64, v *int, d *[3]float64, stopAt []bool) (Outcom
 		case Free:
 			c = nc
 			*v = nv
+			tNext[axis] += tDelta[axis]
 		case Sink:
+			finish(s)
+			p[axis] = face
 			*v = nv
 			return Escaped, NoTile
 		default:
 			if stopAt != nil {
 				if t := g.TileAt(*v, dir); t != NoTile && stopAt[t] {
+					finish(s)
+					p[axis] = face
 					return HitTile, t
 				}
 			}
-			d[axis] = -d[axis]
+			g.reflectAxis(axis, face, s, &anchor, &sAnchor, &sign, &tNext, &tDelta)
 		}
 	}
 	// Pathological input (a step thousands of voxels long): stop in place.
+	finish(1)
 	return Done, NoTile
+}
+
+// reflectAxis mirrors the path at a face normal to axis at parameter s: the
+// axis restarts from the face with the opposite sign, a whole voxel from
+// its next face.
+func (g *Grid) reflectAxis(axis int, face, s float64, anchor, sAnchor, sign, tNext, tDelta *[3]float64) {
+	anchor[axis] = face
+	sAnchor[axis] = s
+	sign[axis] = -sign[axis]
+	tNext[axis] = s + tDelta[axis]
 }
 
 // Reflect mirrors the remaining displacement d at tile t's face.

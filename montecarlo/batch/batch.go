@@ -1,0 +1,530 @@
+// Package batch runs a plan of conditions × replicates into a run
+// directory of Parquet parts, deterministically split into tasks (Slurm
+// array tasks, for example), with a manifest, per-part completion records
+// with checksums, resume, and clean interruption.
+//
+// A run directory looks like
+//
+//	manifest.json
+//	timeseries/condition=<c>/part-00000.parquet
+//	summary/condition=<c>/part-00000.parquet
+//	parts/condition=<c>/part-00000.json   (completion record: checksums)
+//
+// Part k of a condition holds replicates [k·Chunk, (k+1)·Chunk). Part names
+// do not depend on the number of tasks, so a run can be resumed or
+// completed with any task count and the union of the parts is the same.
+package batch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/reuptake/reuptake/montecarlo"
+	"github.com/reuptake/reuptake/montecarlo/results"
+)
+
+// Version is the engine version written into manifests and files. A
+// manifest written by a newer major format is refused.
+const Version = "0.1.0"
+
+// ManifestFormat is the manifest layout version.
+const ManifestFormat = 1
+
+// Condition is one model of a plan (one point of a sweep).
+type Condition struct {
+	Name  string // hive partition value: condition=<Name>
+	Model *montecarlo.Model
+	// Source is the model text (YAML) and Overrides the --set/--sweep
+	// assignments applied to it; both go into every file's metadata and
+	// the model hash.
+	Source    string
+	Overrides []string
+}
+
+// Hash identifies the condition's model: sha256 of its source and
+// overrides.
+func (c Condition) Hash() string {
+	h := sha256.New()
+	h.Write([]byte(c.Source))
+	for _, o := range c.Overrides {
+		h.Write([]byte{0})
+		h.Write([]byte(o))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Plan is a run: every condition simulated for the same replicates with
+// the same seed (common random numbers: replicate r of every condition
+// uses the same streams).
+type Plan struct {
+	Conditions []Condition
+	Replicates int
+	Seed       uint64
+	Chunk      int // replicates per part
+}
+
+// Unit is one part of a plan: a chunk of replicates of one condition.
+type Unit struct {
+	Cond, Chunk int
+	First, End  int // replicates [First, End)
+}
+
+// Validate checks the plan's counts and names.
+func (p Plan) Validate() error {
+	if p.Replicates <= 0 {
+		return fmt.Errorf("replicates must be a positive count, got %d", p.Replicates)
+	}
+	if p.Chunk <= 0 {
+		return fmt.Errorf("replicates per part must be a positive count, got %d", p.Chunk)
+	}
+	if len(p.Conditions) == 0 {
+		return errors.New("the plan has no conditions")
+	}
+	seen := map[string]bool{}
+	for _, c := range p.Conditions {
+		if err := results.ValidCondition(c.Name); err != nil {
+			return err
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("condition %q appears twice", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
+// Units lists the parts of the plan, condition by condition.
+func (p Plan) Units() []Unit {
+	var us []Unit
+	for c := range p.Conditions {
+		for k := 0; k*p.Chunk < p.Replicates; k++ {
+			end := min((k+1)*p.Chunk, p.Replicates)
+			us = append(us, Unit{Cond: c, Chunk: k, First: k * p.Chunk, End: end})
+		}
+	}
+	return us
+}
+
+// TaskUnits is the deterministic share of task (0-based) of tasks: units
+// task, task+tasks, task+2·tasks, ...
+func (p Plan) TaskUnits(task, tasks int) ([]Unit, error) {
+	if tasks <= 0 {
+		return nil, fmt.Errorf("--tasks must be a positive count, got %d", tasks)
+	}
+	if task < 0 || task >= tasks {
+		return nil, fmt.Errorf("--task %d is out of range: tasks are numbered 0 to %d", task, tasks-1)
+	}
+	var out []Unit
+	for i, u := range p.Units() {
+		if i%tasks == task {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// Manifest describes a run directory.
+type Manifest struct {
+	Format     int                 `json:"format"`
+	Engine     string              `json:"engine"`
+	Commit     string              `json:"commit,omitempty"`
+	Seed       uint64              `json:"seed"`
+	Replicates int                 `json:"replicates"`
+	Chunk      int                 `json:"replicates_per_part"`
+	Conditions []ManifestCondition `json:"conditions"`
+	Parts      int                 `json:"parts"`
+	Created    string              `json:"created"`
+}
+
+// ManifestCondition is one condition in a manifest.
+type ManifestCondition struct {
+	Name      string   `json:"name"`
+	ModelHash string   `json:"model_hash"`
+	Overrides []string `json:"overrides,omitempty"`
+}
+
+// Commit is the VCS revision the binary was built from, or "unknown".
+func Commit() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+	}
+	return "unknown"
+}
+
+func (p Plan) manifest() Manifest {
+	m := Manifest{Format: ManifestFormat, Engine: Version, Commit: Commit(), Seed: p.Seed, Replicates: p.Replicates,
+		Chunk: p.Chunk, Parts: len(p.Units()), Created: time.Now().UTC().Format(time.RFC3339)}
+	for _, c := range p.Conditions {
+		m.Conditions = append(m.Conditions, ManifestCondition{Name: c.Name, ModelHash: c.Hash(), Overrides: c.Overrides})
+	}
+	return m
+}
+
+// ReadManifest reads dir/manifest.json.
+func ReadManifest(dir string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: corrupt manifest: %v", filepath.Join(dir, "manifest.json"), err)
+	}
+	if m.Format > ManifestFormat {
+		return m, fmt.Errorf("%s was written by a newer reuptake (manifest format %d, engine %s); this is engine %s: upgrade to read it",
+			filepath.Join(dir, "manifest.json"), m.Format, m.Engine, Version)
+	}
+	return m, nil
+}
+
+// compatible explains why an existing manifest does not match the plan.
+func compatible(old, now Manifest) error {
+	var why []string
+	if old.Seed != now.Seed {
+		why = append(why, fmt.Sprintf("seed %d there, %d now", old.Seed, now.Seed))
+	}
+	if old.Replicates != now.Replicates {
+		why = append(why, fmt.Sprintf("%d replicates there, %d now", old.Replicates, now.Replicates))
+	}
+	if old.Chunk != now.Chunk {
+		why = append(why, fmt.Sprintf("%d replicates per part there, %d now", old.Chunk, now.Chunk))
+	}
+	if len(old.Conditions) != len(now.Conditions) {
+		why = append(why, fmt.Sprintf("%d conditions there, %d now", len(old.Conditions), len(now.Conditions)))
+	} else {
+		for i := range old.Conditions {
+			o, n := old.Conditions[i], now.Conditions[i]
+			if o.Name != n.Name {
+				why = append(why, fmt.Sprintf("condition %d is %q there, %q now", i, o.Name, n.Name))
+			} else if o.ModelHash != n.ModelHash {
+				why = append(why, fmt.Sprintf("condition %q has a different model (hash %.12s there, %.12s now)", o.Name, o.ModelHash, n.ModelHash))
+			}
+		}
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the directory holds a different run (%s); use another --out directory", join(why))
+}
+
+func join(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += "; "
+		}
+		out += x
+	}
+	return out
+}
+
+// writeFileAtomic writes data to path through a temporary file and rename.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Prepare makes dir ready for plan p: it writes the manifest if there is
+// none, or checks that the existing one describes the same run. A manifest
+// is shared by all tasks; concurrent tasks write identical content except
+// the creation time, and the first rename wins.
+func Prepare(dir string, p Plan) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	now := p.manifest()
+	old, err := ReadManifest(dir)
+	switch {
+	case err == nil:
+		return compatible(old, now)
+	case !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the output directory: %w", err)
+	}
+	b, _ := json.MarshalIndent(now, "", "  ")
+	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), append(b, '\n')); err != nil {
+		return fmt.Errorf("cannot write the manifest: %w", err)
+	}
+	return nil
+}
+
+// PartRecord is the completion record of one part.
+type PartRecord struct {
+	Condition  string `json:"condition"`
+	Chunk      int    `json:"part"`
+	First      int    `json:"first_replicate"`
+	End        int    `json:"end_replicate"`
+	Timeseries string `json:"timeseries_sha256"`
+	Summary    string `json:"summary_sha256"`
+	Task       int    `json:"task"`
+	Finished   string `json:"finished"`
+}
+
+func recordPath(dir, cond string, chunk int) string {
+	return filepath.Join(dir, "parts", "condition="+cond, fmt.Sprintf("part-%05d.json", chunk))
+}
+
+// PartState is the status of one part.
+type PartState int
+
+// Part states.
+const (
+	Missing PartState = iota
+	Done
+	Corrupt
+)
+
+func (s PartState) String() string {
+	return [...]string{"missing", "done", "corrupt"}[s]
+}
+
+// PartStatus is a part with its state and, when corrupt, why.
+type PartStatus struct {
+	Unit
+	Condition string
+	State     PartState
+	Why       string
+}
+
+// Check inspects one part on disk. verify recomputes checksums (slower).
+func Check(dir string, p Plan, u Unit, verify bool) PartStatus {
+	name := p.Conditions[u.Cond].Name
+	st := PartStatus{Unit: u, Condition: name}
+	b, err := os.ReadFile(recordPath(dir, name, u.Chunk))
+	if err != nil {
+		return st
+	}
+	var rec PartRecord
+	if err := json.Unmarshal(b, &rec); err != nil {
+		st.State, st.Why = Corrupt, "unreadable completion record"
+		return st
+	}
+	for _, f := range []struct {
+		kind results.Kind
+		sum  string
+	}{{results.Timeseries, rec.Timeseries}, {results.Summary, rec.Summary}} {
+		path := results.PartPath(dir, f.kind, name, u.Chunk)
+		if _, err := os.Stat(path); err != nil {
+			st.State, st.Why = Corrupt, path+" is missing"
+			return st
+		}
+		if verify {
+			sum, err := results.Checksum(path)
+			if err != nil || sum != f.sum {
+				st.State, st.Why = Corrupt, path+" does not match its checksum"
+				return st
+			}
+		}
+	}
+	st.State = Done
+	return st
+}
+
+// Status lists every part of the plan with its state.
+func Status(dir string, p Plan, verify bool) []PartStatus {
+	var out []PartStatus
+	for _, u := range p.Units() {
+		out = append(out, Check(dir, p, u, verify))
+	}
+	return out
+}
+
+// ErrInterrupted is returned when a run stops because its context was
+// cancelled (SIGTERM, SIGINT): complete parts stay, the part in progress
+// leaves no file under a final name.
+var ErrInterrupted = errors.New("interrupted")
+
+// Options control Run.
+type Options struct {
+	Task, Tasks int
+	Workers     int
+	Resume      bool // skip parts that are done (always true for a fresh directory)
+	// Progress, if set, is called after each replicate with the number of
+	// replicates done and to do in this task.
+	Progress func(done, total int)
+	// OnPart, if set, is called after each part completes.
+	OnPart func(u Unit, summary []montecarlo.Replicate)
+}
+
+// Run executes this task's share of the plan into dir. Parts already done
+// are skipped when o.Resume is set; otherwise a done part is an error
+// (refusing to overwrite results silently).
+func Run(ctx context.Context, dir string, p Plan, o Options) error {
+	if o.Tasks == 0 {
+		o.Tasks = 1
+	}
+	units, err := p.TaskUnits(o.Task, o.Tasks)
+	if err != nil {
+		return err
+	}
+	if err := Prepare(dir, p); err != nil {
+		return err
+	}
+	var todo []Unit
+	total := 0
+	for _, u := range units {
+		switch st := Check(dir, p, u, o.Resume); st.State {
+		case Done:
+			if !o.Resume {
+				return fmt.Errorf("part %d of condition %q is already complete in %s: use --resume to finish a run, or another --out", u.Chunk, st.Condition, dir)
+			}
+			continue
+		}
+		todo = append(todo, u)
+		total += u.End - u.First
+	}
+	done := 0
+	for _, u := range todo {
+		if err := ctx.Err(); err != nil {
+			return ErrInterrupted
+		}
+		err := runUnit(ctx, dir, p, u, o, func() {
+			done++
+			if o.Progress != nil {
+				o.Progress(done, total)
+			}
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return ErrInterrupted
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func toColumns(obs []montecarlo.Observable) []results.Column {
+	out := make([]results.Column, len(obs))
+	for i, o := range obs {
+		out[i] = results.Column{Name: o.Name, Unit: o.Unit, Description: o.Description}
+	}
+	return out
+}
+
+func runUnit(ctx context.Context, dir string, p Plan, u Unit, o Options, tick func()) error {
+	c := p.Conditions[u.Cond]
+	m := c.Model
+	meta := map[string]string{
+		results.MetaVersion:    Version,
+		results.MetaCommit:     Commit(),
+		results.MetaModel:      c.Source,
+		results.MetaModelHash:  c.Hash(),
+		results.MetaSeed:       strconv.FormatUint(p.Seed, 10),
+		results.MetaReplicates: fmt.Sprintf("%d-%d", u.First, u.End-1),
+		results.MetaTask:       strconv.Itoa(o.Task),
+		results.MetaCondition:  c.Name,
+		results.MetaCreated:    time.Now().UTC().Format(time.RFC3339),
+		"reuptake.overrides":   join(c.Overrides),
+		"reuptake.dt_ms":       strconv.FormatFloat(m.Dt, 'g', -1, 64),
+	}
+	ts, err := results.Create(results.PartPath(dir, results.Timeseries, c.Name, u.Chunk), results.Timeseries, toColumns(m.Columns()), meta)
+	if err != nil {
+		return err
+	}
+	defer ts.Abort()
+	sm, err := results.Create(results.PartPath(dir, results.Summary, c.Name, u.Chunk), results.Summary, toColumns(m.SummaryColumns()), meta)
+	if err != nil {
+		return err
+	}
+	defer sm.Abort()
+	reps := make([]int, 0, u.End-u.First)
+	for r := u.First; r < u.End; r++ {
+		reps = append(reps, r)
+	}
+	var kept []montecarlo.Replicate
+	err = montecarlo.Runner{Workers: o.Workers}.Run(ctx, m, p.Seed, reps, func(r montecarlo.Replicate) error {
+		for i, row := range r.Rows {
+			if err := ts.Write(int64(r.Index), r.T[i], row); err != nil {
+				return err
+			}
+		}
+		if err := sm.Write(int64(r.Index), 0, r.Summary); err != nil {
+			return err
+		}
+		if o.OnPart != nil {
+			kept = append(kept, montecarlo.Replicate{Index: r.Index, Summary: r.Summary})
+		}
+		tick()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ts.Close(); err != nil {
+		return err
+	}
+	if err := sm.Close(); err != nil {
+		return err
+	}
+	rec := PartRecord{Condition: c.Name, Chunk: u.Chunk, First: u.First, End: u.End, Task: o.Task,
+		Finished: time.Now().UTC().Format(time.RFC3339)}
+	if rec.Timeseries, err = results.Checksum(results.PartPath(dir, results.Timeseries, c.Name, u.Chunk)); err != nil {
+		return err
+	}
+	if rec.Summary, err = results.Checksum(results.PartPath(dir, results.Summary, c.Name, u.Chunk)); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(rec, "", "  ")
+	if err := writeFileAtomic(recordPath(dir, c.Name, u.Chunk), append(b, '\n')); err != nil {
+		return err
+	}
+	if o.OnPart != nil {
+		o.OnPart(u, kept)
+	}
+	return nil
+}
+
+// StatusFromManifest lists every part of the run described by a manifest
+// with its state, without needing the model.
+func StatusFromManifest(dir string, m Manifest, verify bool) []PartStatus {
+	p := Plan{Replicates: m.Replicates, Chunk: m.Chunk, Seed: m.Seed}
+	for _, c := range m.Conditions {
+		p.Conditions = append(p.Conditions, Condition{Name: c.Name})
+	}
+	return Status(dir, p, verify)
+}

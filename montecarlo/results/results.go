@@ -1,0 +1,133 @@
+// Package results defines the on-disk result schema of reuptake runs and
+// reads and writes it as Parquet files.
+//
+// Two kinds of table share one layout (see [Kind]): a [Timeseries] file has
+// one row per (replicate, sample time) with the columns
+//
+//	replicate INT64, t_ms DOUBLE, <observable> DOUBLE...
+//
+// and a [Summary] file has one row per replicate with the columns
+//
+//	replicate INT64, <statistic> DOUBLE...
+//
+// The observable or statistic columns are chosen at run time (they come from
+// the model) and are described by [Column] values, whose names, units and
+// descriptions are stored as JSON in the file's key-value metadata under
+// [MetaColumns], together with the engine version, the model and the seed
+// (see the Meta* constants), so that every file is self-describing.
+//
+// Files are written with Zstd compression, page statistics and row groups of
+// [RowGroupRows] rows, using only PLAIN encodings, so that DuckDB, Polars,
+// pandas/pyarrow and Spark read them. A [Writer] writes to a temporary file in
+// the destination directory and renames it to its final name only on a
+// successful [Writer.Close]: a crash never leaves a partial file under a final
+// name.
+//
+// A run directory is laid out in Hive style (see [PartPath]):
+//
+//	<run>/timeseries/condition=<c>/part-00000.parquet
+//	<run>/summary/condition=<c>/part-00000.parquet
+package results
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Column describes one DOUBLE value column of a results table.
+type Column struct {
+	// Name is the Parquet column name (see ValidColumnName).
+	Name string `json:"name"`
+	// Unit is the physical unit of the values, e.g. "ms", "uM", "pA", or
+	// "count"; empty when dimensionless or unknown.
+	Unit string `json:"unit,omitempty"`
+	// Description is a short human-readable explanation of the column.
+	Description string `json:"description,omitempty"`
+}
+
+// Names of the fixed leading columns of every results table.
+const (
+	// ColReplicate is the name of the INT64 replicate index column, the first
+	// column of every file.
+	ColReplicate = "replicate"
+	// ColTime is the name of the DOUBLE sample time column (milliseconds), the
+	// second column of Timeseries files; Summary files do not have it.
+	ColTime = "t_ms"
+)
+
+// ReplicateColumn describes the replicate column.
+var ReplicateColumn = Column{Name: ColReplicate, Description: "replicate index"}
+
+// TimeColumn describes the sample time column of Timeseries files.
+var TimeColumn = Column{Name: ColTime, Unit: "ms", Description: "simulated time since the start of the replicate"}
+
+// Key-value metadata keys written into every results file.
+const (
+	// MetaVersion is the engine version.
+	MetaVersion = "reuptake.version"
+	// MetaCommit is the engine's source commit.
+	MetaCommit = "reuptake.commit"
+	// MetaModel is the full model, as YAML.
+	MetaModel = "reuptake.model"
+	// MetaModelHash is the hash of the model.
+	MetaModelHash = "reuptake.model_hash"
+	// MetaSeed is the run's root seed.
+	MetaSeed = "reuptake.seed"
+	// MetaReplicates is the range of replicates held by the file, e.g. "0-63".
+	MetaReplicates = "reuptake.replicates"
+	// MetaTask is the identifier of the task that wrote the file.
+	MetaTask = "reuptake.task"
+	// MetaCondition is the name of the condition (drug, parameter set).
+	MetaCondition = "reuptake.condition"
+	// MetaCreated is the creation time of the file (RFC 3339).
+	MetaCreated = "reuptake.created"
+	// MetaColumns is the JSON list of the value columns ([]Column), set by
+	// Create; it excludes the replicate and t_ms columns.
+	MetaColumns = "reuptake.columns"
+	// MetaKind is the table kind ("timeseries" or "summary"), set by Create.
+	MetaKind = "reuptake.kind"
+)
+
+// Kind is the kind of a results table.
+type Kind int
+
+const (
+	// Timeseries tables have one row per replicate and sample time, with the
+	// columns replicate, t_ms, then the value columns.
+	Timeseries Kind = iota + 1
+	// Summary tables have one row per replicate, with the columns replicate
+	// then the value columns.
+	Summary
+)
+
+// String returns "timeseries" or "summary" (or "Kind(n)" for invalid kinds).
+func (k Kind) String() string {
+	switch k {
+	case Timeseries:
+		return "timeseries"
+	case Summary:
+		return "summary"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Valid reports whether k is Timeseries or Summary.
+func (k Kind) Valid() bool { return k == Timeseries || k == Summary }
+
+// HasTime reports whether tables of kind k have the t_ms column.
+func (k Kind) HasTime() bool { return k == Timeseries }
+
+// ParseKind parses the output of Kind.String.
+func ParseKind(s string) (Kind, error) {
+	switch s {
+	case "timeseries":
+		return Timeseries, nil
+	case "summary":
+		return Summary, nil
+	}
+	return 0, fmt.Errorf("results: unknown table kind %q (want timeseries or summary)", s)
+}
+
+// ErrClosed is returned by Writer and File methods called after Close (or,
+// for a Writer, Abort).
+var ErrClosed = errors.New("results: already closed")
