@@ -44,7 +44,7 @@ type Writer struct {
 	kind    Kind
 	cols    []Column
 	f       *os.File
-	pw      *parquet.Writer
+	pw      *parquet.GenericWriter[any]
 	rows    []parquet.Row
 	n       int // rows buffered in rows
 	first   int // index of the first value column in a row
@@ -113,7 +113,7 @@ func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Wri
 		kind: kind,
 		cols: cols,
 		f:    f,
-		pw:   parquet.NewWriter(f, opts...),
+		pw:   parquet.NewGenericWriter[any](f, opts...),
 		rows: make([]parquet.Row, rowBatch),
 	}
 	w.first = 1

@@ -1,0 +1,81 @@
+package modelfile
+
+// The field names of each mapping of the model file, in documentation
+// order. The decoder rejects any other key, suggesting the nearest; the
+// override code uses the same tables to accept keys a file left out.
+var (
+	topKeys         = []string{"name", "description", "geometry", "species", "baths", "sites", "placement", "release", "degradation", "run"}
+	cleftKeys       = []string{"voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height"}
+	boxKeys         = []string{"voxel", "size", "absorbing"}
+	geometryKeys    = []string{"kind", "voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height", "size", "absorbing"}
+	speciesKeys     = []string{"name", "D", "D_region"}
+	bathKeys        = []string{"name", "concentration"}
+	siteKeys        = []string{"name", "conductance", "driving_force", "scheme"}
+	schemeKeys      = []string{"states", "initial", "conducting", "transitions"}
+	transitionKeys  = []string{"from", "to", "kind", "species", "rate"}
+	placementKeys   = []string{"site", "region", "count", "density", "state"}
+	releaseKeys     = []string{"species", "at", "time", "times", "train", "molecules", "distribution", "cv", "probability"}
+	trainKeys       = []string{"start", "frequency", "count"}
+	degradationKeys = []string{"species", "region", "rate"}
+	runKeys         = []string{"dt", "duration", "sample_interval", "replicates", "seed"}
+)
+
+// schema is the shape of the model file, for navigating overrides: a
+// mapping with fixed keys (fields), a mapping with free keys (free), or a
+// list (elem). A nil *schema is a leaf value.
+type schema struct {
+	keys    []string
+	fields  map[string]*schema
+	free    bool    // any key is allowed (e.g. D_region: region names)
+	elem    *schema // list elements
+	named   bool    // list elements have a "name" and may be addressed by it
+	compact bool    // the value may be a one-line string that expands to this mapping
+}
+
+func mapping(keys []string, sub map[string]*schema) *schema {
+	return &schema{keys: keys, fields: sub}
+}
+
+func list(elem *schema, named bool) *schema { return &schema{elem: elem, named: named} }
+
+var topSchema = mapping(topKeys, map[string]*schema{
+	"geometry": mapping(geometryKeys, nil),
+	"species":  list(mapping(speciesKeys, map[string]*schema{"D_region": {free: true}}), true),
+	"baths":    list(mapping(bathKeys, nil), true),
+	"sites": list(mapping(siteKeys, map[string]*schema{
+		"scheme": mapping(schemeKeys, map[string]*schema{
+			"transitions": list(&schema{keys: transitionKeys, compact: true}, false),
+		}),
+	}), true),
+	"placement":   list(mapping(placementKeys, nil), false),
+	"release":     list(mapping(releaseKeys, map[string]*schema{"train": mapping(trainKeys, nil)}), false),
+	"degradation": list(mapping(degradationKeys, nil), false),
+	"run":         mapping(runKeys, nil),
+})
+
+// isMapping reports whether s describes a mapping (fixed or free keys).
+func (s *schema) isMapping() bool { return s != nil && (s.keys != nil || s.free) }
+
+// allows reports whether key is a field of the mapping s.
+func (s *schema) allows(key string) bool {
+	if s == nil {
+		return false
+	}
+	if s.free {
+		return key != ""
+	}
+	for _, k := range s.keys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// child is the schema of field key of s.
+func (s *schema) child(key string) *schema {
+	if s == nil || s.fields == nil {
+		return nil
+	}
+	return s.fields[key]
+}
