@@ -77,6 +77,12 @@ type Uni struct {
 	Kind    Kind
 	Species int // explicit species index, or -1
 	Rate    float64
+	// Bath names the clamped species of a Bath transition ("" otherwise);
+	// KOn is its k_on in µm³/ms, so that Rate = KOn × the bath
+	// concentration. An engine whose bath concentrations change in time
+	// recomputes Rate from them.
+	Bath string
+	KOn  float64
 }
 
 // BindT is a binding transition driven by hits of a diffusing molecule.
@@ -94,7 +100,8 @@ type Compiled struct {
 	// Held[s][sp] is the number of molecules of explicit species sp bound
 	// in state s.
 	Held [][]int
-	// Out[s] are the unimolecular transitions out of s; KOut[s] their total rate.
+	// Out[s] are the unimolecular transitions out of s; KOut[s] their total
+	// rate. A Bath transition at zero concentration is listed with Rate 0.
 	Out  [][]Uni
 	KOut []float64
 	// Binds[s] are the hit-driven binding transitions out of s.
@@ -188,9 +195,9 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 		switch t.Kind {
 		case Bind, Bath:
 			if isBath {
-				if conc > 0 {
-					c.Out[from] = append(c.Out[from], Uni{To: to, Kind: Bath, Species: -1, Rate: t.Rate * conc})
-				}
+				// Kept even at zero concentration (Rate 0): a bath whose
+				// concentration changes in time may switch it on.
+				c.Out[from] = append(c.Out[from], Uni{To: to, Kind: Bath, Species: -1, Rate: t.Rate * conc, Bath: t.Species, KOn: t.Rate})
 				adj[from] = append(adj[from], edge{to, 0, -1})
 			} else {
 				if t.Kind == Bath {

@@ -30,6 +30,22 @@ type Engine struct {
 
 	values      []float64 // scratch sample vector
 	nextRelease []int
+
+	baths *bathClock // nil unless a bath concentration changes in time
+}
+
+// bathClock holds the current site transition rates of a model whose bath
+// concentrations change in time (BathSpec.Schedule).
+type bathClock struct {
+	sched [][]BathStep // per scheduled bath
+	conc0 []float64    // concentration before the first step
+	conc  []float64    // current concentration per scheduled bath
+	next  []int        // next schedule entry per scheduled bath
+	// which[ty][st][j] is the scheduled bath driving transition j of state
+	// st of site type ty, or -1.
+	which [][][]int
+	rate  [][][]float64 // current rate of each transition
+	kout  [][]float64   // current total rate out of each state
 }
 
 // NewEngine makes an engine for model m.
@@ -51,7 +67,119 @@ func NewEngine(m *Model) *Engine {
 	e.free = make([]int64, ns*m.nRegions)
 	e.values = make([]float64, len(m.obs.cols))
 	e.nextRelease = make([]int, len(m.releases))
+	e.baths = newBathClock(m)
 	return e
+}
+
+func newBathClock(m *Model) *bathClock {
+	idx := map[string]int{}
+	b := &bathClock{}
+	for _, bs := range m.Spec.Baths {
+		if len(bs.Schedule) > 0 {
+			idx[bs.Name] = len(b.sched)
+			b.sched = append(b.sched, bs.Schedule)
+			b.conc0 = append(b.conc0, bs.Conc)
+		}
+	}
+	if len(b.sched) == 0 {
+		return nil
+	}
+	b.conc = make([]float64, len(b.sched))
+	b.next = make([]int, len(b.sched))
+	for _, c := range m.schemes {
+		w := make([][]int, len(c.States))
+		r := make([][]float64, len(c.States))
+		for st, out := range c.Out {
+			w[st] = make([]int, len(out))
+			r[st] = make([]float64, len(out))
+			for j, u := range out {
+				w[st][j] = -1
+				if i, ok := idx[u.Bath]; ok && u.Kind == agents.Bath {
+					w[st][j] = i
+				}
+			}
+		}
+		b.which = append(b.which, w)
+		b.rate = append(b.rate, r)
+		b.kout = append(b.kout, make([]float64, len(c.States)))
+	}
+	return b
+}
+
+// reset sets the concentrations to their values at t = 0 and the rates to
+// match.
+func (b *bathClock) reset(m *Model) {
+	for i := range b.sched {
+		b.conc[i], b.next[i] = b.conc0[i], 0
+		for b.next[i] < len(b.sched[i]) && b.sched[i][b.next[i]].T <= 0 {
+			b.conc[i] = b.sched[i][b.next[i]].Conc
+			b.next[i]++
+		}
+	}
+	b.update(m)
+}
+
+// update recomputes every rate from the current concentrations.
+func (b *bathClock) update(m *Model) {
+	for ty, c := range m.schemes {
+		for st, out := range c.Out {
+			k := 0.0
+			for j, u := range out {
+				r := u.Rate
+				if i := b.which[ty][st][j]; i >= 0 {
+					r = u.KOn * b.conc[i]
+				}
+				b.rate[ty][st][j] = r
+				k += r
+			}
+			b.kout[ty][st] = k
+		}
+	}
+}
+
+// nextChange is the time of the next concentration change, or +Inf.
+func (b *bathClock) nextChange() float64 {
+	t := math.Inf(1)
+	for i, s := range b.sched {
+		if b.next[i] < len(s) && s[b.next[i]].T < t {
+			t = s[b.next[i]].T
+		}
+	}
+	return t
+}
+
+// kOut is the current total rate out of state st of site type ty.
+func (e *Engine) kOut(ty, st int) float64 {
+	if e.baths != nil {
+		return e.baths.kout[ty][st]
+	}
+	return e.m.schemes[ty].KOut[st]
+}
+
+// applyBathChanges applies the concentration changes due at tc and redraws
+// the waiting time, from tc, of every site in a state with a transition
+// driven by a changed bath (exponential waiting times are memoryless, so
+// this is exact).
+func (e *Engine) applyBathChanges(tc float64) {
+	b := e.baths
+	changed := make([]bool, len(b.sched))
+	for i, s := range b.sched {
+		for b.next[i] < len(s) && s[b.next[i]].T <= tc {
+			b.conc[i] = s[b.next[i]].Conc
+			b.next[i]++
+			changed[i] = true
+		}
+	}
+	b.update(e.m)
+	for s := range e.sites.Type {
+		ty, st := int(e.sites.Type[s]), int(e.sites.State[s])
+		for _, i := range b.which[ty][st] {
+			if i >= 0 && changed[i] {
+				e.enter(s, st, tc)
+				break
+			}
+		}
+	}
 }
 
 // Reset prepares the engine for replicate rep of a run with the given
@@ -74,6 +202,9 @@ func (e *Engine) Reset(seed uint64, rep int) {
 		clear(s)
 	}
 	clear(e.nextRelease)
+	if e.baths != nil {
+		e.baths.reset(m)
+	}
 	place := NewStream(StreamKey(seed, uint64(rep), 0, purposePlacement))
 	e.rng = NewStream(StreamKey(seed, uint64(rep), 0, purposeDynamics))
 	for _, pl := range m.placements {
@@ -104,7 +235,7 @@ func (e *Engine) enter(s, state int, t float64) {
 	e.sites.Gen[s]++
 	c := e.m.schemes[e.sites.Type[s]]
 	e.stopAt[e.sites.Tile[s]] = c.BindsSpecies[state] != 0
-	if k := c.KOut[state]; k > 0 {
+	if k := e.kOut(int(e.sites.Type[s]), state); k > 0 {
 		e.queue.push(event{t: t + e.rng.Exp()/k, site: int32(s), gen: e.sites.Gen[s]})
 	}
 }
@@ -265,30 +396,60 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 }
 
 // siteEvents fires the unimolecular site transitions due by t1, in time
-// order.
+// order, interleaved with the bath concentration changes due by t1.
 func (e *Engine) siteEvents(t1 float64) {
+	if e.baths != nil {
+		for tc := e.baths.nextChange(); tc <= t1; tc = e.baths.nextChange() {
+			e.fireUntil(tc, false)
+			e.applyBathChanges(tc)
+		}
+	}
+	e.fireUntil(t1, true)
+}
+
+// fireUntil fires the site events with time before t (or at t, when
+// inclusive).
+func (e *Engine) fireUntil(t float64, inclusive bool) {
 	m := e.m
-	for len(e.queue) > 0 && e.queue[0].t <= t1 {
+	for len(e.queue) > 0 && (e.queue[0].t < t || inclusive && e.queue[0].t == t) {
 		ev := e.queue.pop()
 		s := int(ev.site)
 		if e.sites.Gen[s] != ev.gen {
 			continue // the site changed state since this was scheduled
 		}
-		c := m.schemes[e.sites.Type[s]]
+		ty := int(e.sites.Type[s])
+		c := m.schemes[ty]
 		state := int(e.sites.State[s])
-		x := e.rng.Float64() * c.KOut[state]
+		x := e.rng.Float64() * e.kOut(ty, state)
 		out := c.Out[state]
-		u := out[len(out)-1]
-		for _, o := range out {
-			if x < o.Rate {
-				u = o
+		var rates []float64
+		if e.baths != nil {
+			rates = e.baths.rate[ty][state]
+		}
+		// Branch by k_i/k_total. Transitions of rate 0 (a bath at zero
+		// concentration) are never chosen, even when rounding leaves x at
+		// the total.
+		var u agents.Uni
+		for j, o := range out {
+			r := o.Rate
+			if rates != nil {
+				r = rates[j]
+			}
+			if r <= 0 {
+				continue
+			}
+			u = o
+			if x < r {
 				break
 			}
-			x -= o.Rate
+			x -= r
 		}
 		switch u.Kind {
 		case agents.Unbind:
-			e.spawnAt(int(e.sites.Tile[s]), u.Species)
+			// A clamped (bath) ligand returns to the bath: nothing to spawn.
+			if u.Species >= 0 {
+				e.spawnAt(int(e.sites.Tile[s]), u.Species)
+			}
 		case agents.Emit:
 			if u.Species >= 0 {
 				e.spawnAt(int(e.sites.Tile[s]), u.Species)

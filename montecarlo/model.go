@@ -192,6 +192,18 @@ func (m *Model) compileSpecies() error {
 		if err := nonNegative(p+".concentration", b.Conc, "a concentration (e.g. 1 uM)"); err != nil {
 			return err
 		}
+		for k, st := range b.Schedule {
+			q := fmt.Sprintf("%s.schedule[%d]", p, k)
+			if err := nonNegative(q+".t", st.T, "ms"); err != nil {
+				return err
+			}
+			if k > 0 && !(st.T > b.Schedule[k-1].T) {
+				return fieldErr(q+".t", "schedule times must be strictly ascending, got %g ms after %g ms", st.T, b.Schedule[k-1].T)
+			}
+			if err := nonNegative(q+".concentration", st.Conc, "a concentration (e.g. 1 uM)"); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

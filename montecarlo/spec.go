@@ -42,6 +42,17 @@ type SpeciesSpec struct {
 type BathSpec struct {
 	Name string
 	Conc float64 // molecules/µm³
+	// Schedule optionally makes the concentration piecewise constant in
+	// time: from Schedule[i].T on it is Schedule[i].Conc (times strictly
+	// ascending); Conc holds before the first entry. A 1 ms pulse of 1 mM
+	// is Conc = ConcFromMolar(1e-3), Schedule = []BathStep{{T: 1, Conc: 0}}.
+	Schedule []BathStep
+}
+
+// BathStep is one change of a bath concentration.
+type BathStep struct {
+	T    float64 // ms
+	Conc float64 // molecules/µm³
 }
 
 // SiteTypeSpec is a kind of receptor, transporter or enzyme.
