@@ -98,7 +98,8 @@ type CleftSpec struct {
 
 // Cleft volume and membrane region names.
 const (
-	RegionCleft         = "cleft"         // free voxels between the two membranes
+	RegionCleft         = "cleft"         // free voxels between the two membranes within SynapseRadius
+	RegionPerisynaptic  = "perisynaptic"  // free voxels between the two membranes beyond SynapseRadius
 	RegionExtrasynaptic = "extrasynaptic" // all other free voxels
 	TilePSD             = "psd"           // postsynaptic face, r < PSDRadius
 	TilePost            = "post"          // postsynaptic face, PSDRadius ≤ r < SynapseRadius
@@ -175,8 +176,10 @@ func Cleft(s CleftSpec) (*Grid, error) {
 				switch {
 				case inCyl && math.Abs(c[2]) > half:
 					b.Set(i, j, k, Wall)
-				case inCyl:
+				case inCyl && r2 < s.SynapseRadius*s.SynapseRadius:
 					b.SetRegion(i, j, k, RegionCleft)
+				case inCyl:
+					b.SetRegion(i, j, k, RegionPerisynaptic)
 				default:
 					b.SetRegion(i, j, k, RegionExtrasynaptic)
 				}

@@ -288,7 +288,8 @@ func TestCleftRegions(t *testing.T) {
 		region string
 	}{
 		{[3]float64{0.001, 0.002, 0.005}, Free, RegionCleft},
-		{[3]float64{0.1, -0.05, -0.009}, Free, RegionCleft},
+		{[3]float64{0.1, -0.05, -0.009}, Free, RegionPerisynaptic},
+		{[3]float64{0.05, -0.05, -0.009}, Free, RegionCleft},
 		{[3]float64{0, 0, 0.015}, Wall, ""},
 		{[3]float64{0, 0, -0.04}, Wall, ""},
 		{[3]float64{0.14, 0, 0.03}, Free, RegionExtrasynaptic},
@@ -347,16 +348,23 @@ func TestCleftRegions(t *testing.T) {
 			t.Errorf("%s area %.5f µm², disk %.5f µm²", c.name, area[c.name], c.want)
 		}
 	}
-	// The cleft region's volume is the cylinder slab of the cleft.
+	// The cleft region's volume is the slab of the synaptic contact, and
+	// with the perisynaptic gap it makes the slab between the membranes.
 	vol := g.RegionVolume()
-	cl := -1
+	cl, peri := -1, -1
 	for i, n := range g.RegionNames() {
-		if n == RegionCleft {
+		switch n {
+		case RegionCleft:
 			cl = i
+		case RegionPerisynaptic:
+			peri = i
 		}
 	}
-	if want := math.Pi * s.MembraneRadius * s.MembraneRadius * s.Width; math.Abs(vol[cl]-want) > rim(s.MembraneRadius)*s.Width {
+	if want := math.Pi * s.SynapseRadius * s.SynapseRadius * s.Width; math.Abs(vol[cl]-want) > rim(s.SynapseRadius)*s.Width {
 		t.Errorf("cleft volume %.6f µm³, cylinder %.6f µm³", vol[cl], want)
+	}
+	if want := math.Pi * s.MembraneRadius * s.MembraneRadius * s.Width; math.Abs(vol[cl]+vol[peri]-want) > (rim(s.MembraneRadius)+rim(s.SynapseRadius))*s.Width {
+		t.Errorf("cleft+perisynaptic volume %.6f µm³, cylinder %.6f µm³", vol[cl]+vol[peri], want)
 	}
 }
 

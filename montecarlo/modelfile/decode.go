@@ -910,7 +910,7 @@ func (d *decoder) run(f field) montecarlo.RunSpec {
 func volumeRegions(kind string) []string {
 	switch kind {
 	case "cleft":
-		return []string{space.RegionCleft, space.RegionExtrasynaptic}
+		return []string{space.RegionCleft, space.RegionPerisynaptic, space.RegionExtrasynaptic}
 	case "box":
 		return []string{"box"}
 	}

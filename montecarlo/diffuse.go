@@ -1,0 +1,94 @@
+package montecarlo
+
+import "github.com/reuptake/reuptake/space"
+
+// diffuse moves every free molecule by one Brownian step, with reflection,
+// binding on tile hits, escape into sinks and volume degradation.
+func (e *Engine) diffuse() {
+	m := e.m
+	g := e.g
+	rng := e.rng
+	nr := m.nRegions
+	ox, oy, oz := g.Origin[0], g.Origin[1], g.Origin[2]
+	inv := 1 / g.H
+	nx, ny := g.N[0], g.N[1]
+	mol := &e.mol
+	for i := 0; i < len(mol.X); {
+		v := int(mol.Voxel[i])
+		sp := int(mol.Species[i])
+		ri := sp*nr + g.Region(v)
+		sd := m.sd[ri]
+		d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
+		if g.Safe(v, d) {
+			x, y, z := mol.X[i]+d[0], mol.Y[i]+d[1], mol.Z[i]+d[2]
+			mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
+			ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
+			mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
+		} else if !e.trace(i, d) {
+			continue // molecule i was removed; the last one took its place
+		}
+		if m.anyDegrade {
+			if p := m.degradeP[sp*nr+g.Region(int(mol.Voxel[i]))]; p > 0 && rng.Float64() < p {
+				e.degraded[sp]++
+				mol.Remove(i)
+				continue
+			}
+		}
+		i++
+	}
+}
+
+// trace moves molecule i along d through the geometry. It returns false
+// when the molecule left the medium (bound or escaped) and was removed.
+func (e *Engine) trace(i int, d [3]float64) bool {
+	m, g, mol := e.m, e.g, &e.mol
+	p := [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}
+	v := int(mol.Voxel[i])
+	sp := int(mol.Species[i])
+	for {
+		out, tile := g.Move(&p, &v, &d, e.stopAt)
+		switch out {
+		case space.Done:
+			mol.X[i], mol.Y[i], mol.Z[i] = p[0], p[1], p[2]
+			mol.Voxel[i] = int32(v)
+			return true
+		case space.Escaped:
+			e.escaped[sp]++
+			mol.Remove(i)
+			return false
+		case space.HitTile:
+			s := int(e.siteAt[tile])
+			ty := e.sites.Type[s]
+			state := int(e.sites.State[s])
+			c := m.schemes[ty]
+			if c.BindsSpecies[state]&(1<<sp) != 0 {
+				pr := m.bindP[ty][state][sp*m.nRegions+g.Region(v)]
+				if u := e.rng.Float64(); u < pr {
+					// Competing binds of this species split by k_on.
+					to := -1
+					tot := 0.0
+					for _, b := range c.Binds[state] {
+						if b.Species == sp {
+							tot += b.KOn
+						}
+					}
+					x := u / pr * tot
+					for _, b := range c.Binds[state] {
+						if b.Species != sp {
+							continue
+						}
+						to = b.To
+						if x < b.KOn {
+							break
+						}
+						x -= b.KOn
+					}
+					e.setState(s, to, float64(e.step+1)*m.Dt)
+					mol.Remove(i)
+					return false
+				}
+			}
+			g.Reflect(&d, tile)
+		}
+	}
+}
