@@ -19,13 +19,23 @@ func (e *Engine) diffuse() {
 		ri := sp*nr + g.Region(v)
 		sd := m.sd[ri]
 		d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
-		if g.Safe(v, d) {
+		if b := m.fast.box[v]; b >= 0 {
+			// Next to a wall: try the fold box before tracing.
+			x, y, z, ok := m.fast.boxes[b].fold(mol.X[i], mol.Y[i], mol.Z[i], d)
+			if ok {
+				mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
+				ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
+				mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
+			} else if !e.trace(i, d) {
+				continue // molecule i was removed; the last one took its place
+			}
+		} else if g.Safe(v, d) {
 			x, y, z := mol.X[i]+d[0], mol.Y[i]+d[1], mol.Z[i]+d[2]
 			mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
 			ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
 			mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
 		} else if !e.trace(i, d) {
-			continue // molecule i was removed; the last one took its place
+			continue
 		}
 		if m.anyDegrade {
 			if p := m.degradeP[sp*nr+g.Region(int(mol.Voxel[i]))]; p > 0 && rng.Float64() < p {

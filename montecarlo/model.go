@@ -49,6 +49,8 @@ type Model struct {
 	sampleEvery int
 
 	obs observables
+
+	fast fastPath // fold boxes next to walls (see fastpath.go)
 }
 
 type placement struct {
@@ -103,6 +105,7 @@ func NewModel(s Spec) (*Model, error) {
 		return nil, err
 	}
 	m.buildObservables()
+	m.buildFast()
 	return m, nil
 }
 
