@@ -9,6 +9,7 @@ package benchmarks
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -107,11 +108,15 @@ func BenchmarkCA1Cleft(b *testing.B) {
 }
 
 // BenchmarkM1Workers runs whole M1 replicates (10,000 molecules, 1000
-// steps each) on a pool of 1 and of GOMAXPROCS workers; compare
-// molsteps/s between the two for the parallel efficiency.
+// steps each) on pools of 1, 2, 4, 8 and 16 workers, as far as GOMAXPROCS
+// allows; molsteps/s at w workers over w × the 1-worker figure is the
+// parallel efficiency.
 func BenchmarkM1Workers(b *testing.B) {
-	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
-		b.Run(map[bool]string{true: "workers=1", false: "workers=max"}[w == 1], func(b *testing.B) {
+	for _, w := range []int{1, 2, 4, 8, 16} {
+		if w > runtime.GOMAXPROCS(0) {
+			break
+		}
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			spec := m1Spec(10000)
 			spec.Run.Duration = 0.1
 			spec.Run.SampleInterval = 0.1
@@ -133,7 +138,6 @@ func BenchmarkM1Workers(b *testing.B) {
 			molSteps := float64(b.N) * float64(len(reps)) * 10000 * float64(m.Steps())
 			b.ReportMetric(molSteps/b.Elapsed().Seconds(), "molsteps/s")
 			b.ReportMetric(b.Elapsed().Seconds()*1e9/molSteps, "ns/molstep")
-			b.ReportMetric(float64(w), "workers")
 		})
 	}
 }

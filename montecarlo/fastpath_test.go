@@ -1,0 +1,71 @@
+package montecarlo
+
+import (
+	"math"
+	"testing"
+
+	"github.com/reuptake/reuptake/space"
+)
+
+// TestFoldMatchesTrace checks the fold fast path against exact tracing:
+// wherever a fold box accepts a step, the end point must equal the one
+// Grid.Move computes by tracing with specular reflection.
+func TestFoldMatchesTrace(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec Spec
+	}{
+		{"slab one voxel high", Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.2, 0.02}, Voxel: 0.02}}}},
+		{"cleft", Spec{Geometry: GeometrySpec{Kind: "cleft", Cleft: space.CleftSpec{Voxel: 0.01, Width: 0.02, SynapseRadius: 0.08,
+			PSDRadius: 0.05, MembraneRadius: 0.12, HalfWidth: 0.16, HalfHeight: 0.05}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := tc.spec
+			spec.Species = []SpeciesSpec{{Name: "x", D: 0.4}}
+			spec.Run = RunSpec{Dt: 1e-4, Duration: 0.001, SampleInterval: 0.001}
+			m, err := NewModel(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := m.Grid
+			rng := NewStream(42)
+			accepted, tried := 0, 0
+			for v := 0; v < g.NumVoxels() && tried < 200000; v++ {
+				b := m.fast.box[v]
+				if b < 0 {
+					continue
+				}
+				i, j, k := g.Coords(v)
+				for n := 0; n < 20; n++ {
+					tried++
+					p := g.Center(i, j, k)
+					for a := range p {
+						p[a] += (rng.Float64() - 0.5) * g.H
+					}
+					sd := 0.009 * (0.2 + 2*rng.Float64())
+					d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
+					x, y, z, ok := m.fast.boxes[b].fold(p[0], p[1], p[2], d)
+					if !ok {
+						continue
+					}
+					accepted++
+					q, vv, dd := p, v, d
+					out, _ := g.Move(&q, &vv, &dd, nil)
+					if out != space.Done {
+						t.Fatalf("fold accepted a step that traced to %v", out)
+					}
+					if math.Abs(q[0]-x) > 1e-12 || math.Abs(q[1]-y) > 1e-12 || math.Abs(q[2]-z) > 1e-12 {
+						t.Fatalf("from %v by %v: fold gives (%g, %g, %g), tracing %v", p, d, x, y, z, q)
+					}
+					if w, _ := g.Locate([3]float64{x, y, z}); w != vv || g.Kind(w) != space.Free {
+						t.Fatalf("fold end point in voxel %d (%v), tracing in %d", w, g.Kind(w), vv)
+					}
+				}
+			}
+			if accepted < tried/4 {
+				t.Errorf("the fast path accepted only %d of %d steps", accepted, tried)
+			}
+			t.Logf("%d of %d steps took the fast path", accepted, tried)
+		})
+	}
+}
