@@ -15,7 +15,7 @@ type foldBox struct {
 
 // maxBoxGrowth caps how far, in voxels, a fold box extends from its voxel
 // in each direction; it bounds the precomputation.
-const maxBoxGrowth = 8
+const maxBoxGrowth = 4
 
 // fastPath holds fold boxes for the voxels next to walls.
 type fastPath struct {
@@ -23,8 +23,8 @@ type fastPath struct {
 	boxes []foldBox
 }
 
-// buildFastPath computes fold boxes for the free voxels whose distance
-// field is 1 (next to a wall, sink, region change or the grid edge).
+// buildFastPath computes fold boxes for the free voxels that have a
+// membrane face (their distance field is 1).
 // reactive[r] is true for membrane regions that can hold sites.
 func buildFastPath(g *space.Grid, reactive []bool) fastPath {
 	fp := fastPath{box: make([]int32, g.NumVoxels())}
@@ -61,8 +61,8 @@ func buildFastPath(g *space.Grid, reactive []bool) fastPath {
 	}
 	for v := range fp.box {
 		fp.box[v] = -1
-		if g.Kind(v) != space.Free || g.Dist(v) != 1 {
-			continue
+		if g.Kind(v) != space.Free || g.Dist(v) != 1 || !hasTile(g, v) {
+			continue // fold boxes serve voxels with a membrane face
 		}
 		region := g.Region(v)
 		i, j, k := g.Coords(v)
@@ -124,6 +124,15 @@ func buildFastPath(g *space.Grid, reactive []bool) fastPath {
 		fp.boxes = append(fp.boxes, fb)
 	}
 	return fp
+}
+
+func hasTile(g *space.Grid, v int) bool {
+	for d := 0; d < 6; d++ {
+		if g.TileAt(v, d) != space.NoTile {
+			return true
+		}
+	}
+	return false
 }
 
 // fold tries the fast path for a step from (x, y, z) by d inside box b.

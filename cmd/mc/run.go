@@ -106,43 +106,46 @@ func modelSource(f *runFlags, args []string) (name, file string, data []byte, er
 }
 
 // conditions expands --sweep into the cartesian product of assignments.
+// A condition is named key@value (several joined by ','), with the value's
+// spaces dropped and characters that a hive path cannot hold replaced:
+// drugs.cocaine.concentration@1uM, species.glu.D@0.2um_2_ms.
 func conditions(sweeps []string) ([]string, [][]string, error) {
 	names := []string{"base"}
 	sets := [][]string{nil}
 	for _, s := range sweeps {
 		key, vals, ok := strings.Cut(s, "=")
-		if !ok || strings.TrimSpace(key) == "" || strings.TrimSpace(vals) == "" {
+		key = strings.TrimSpace(key)
+		if !ok || key == "" || strings.TrimSpace(vals) == "" {
 			return nil, nil, &exitError{exitUsage, fmt.Errorf("--sweep %q: want key=v1,v2,...", s)}
 		}
 		var nn []string
 		var ss [][]string
 		for _, v := range strings.Split(vals, ",") {
 			v = strings.TrimSpace(v)
-			label := strings.TrimSpace(key) + "=" + strings.ReplaceAll(v, " ", "")
-			label = sanitize(label)
+			if v == "" {
+				return nil, nil, &exitError{exitUsage, fmt.Errorf("--sweep %q: empty value", s)}
+			}
+			label := sanitize(key) + "@" + sanitize(strings.ReplaceAll(v, " ", ""))
 			for i := range names {
 				n := label
 				if names[i] != "base" {
 					n = names[i] + "," + label
 				}
 				nn = append(nn, n)
-				ss = append(ss, append(append([]string(nil), sets[i]...), strings.TrimSpace(key)+"="+v))
+				ss = append(ss, append(append([]string(nil), sets[i]...), key+"="+v))
 			}
 		}
 		names, sets = nn, ss
 	}
-	for i := range names {
-		names[i] = sanitize(names[i])
-	}
 	return names, sets, nil
 }
 
-// sanitize maps a label to a valid hive partition value.
+// sanitize maps a label to characters a hive partition value may hold.
 func sanitize(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '=', r == '.', r == '_', r == '-':
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
 			b.WriteRune(r)
 		case r == 'µ':
 			b.WriteRune('u')

@@ -18,12 +18,13 @@ func (k Kind) Dir() string { return k.String() }
 
 // ValidCondition reports whether name may be used as a condition name, and so
 // as a Hive partition value in a directory name ("condition=<name>"). A valid
-// name is 1 to 128 ASCII letters, digits and the characters '.', '_', '-' and
-// '=', and does not start with '.' or '-'. In particular it has no slash,
-// space or other character that a shell, a URL or a Hive-partition parser
-// would treat specially, and cannot be "." or "..".
+// name is 1 to 128 ASCII letters, digits and the characters '.', '_', '-',
+// '@' and ',', and does not start with '.' or '-'. In particular it has no
+// slash, space, '=' (which breaks Hive-partition parsers such as DuckDB's) or
+// other character that a shell, a URL or a Hive-partition parser would treat
+// specially, and cannot be "." or "..". Sweeps name conditions key@value.
 func ValidCondition(name string) error {
-	if err := validName(name, "=."); err != nil {
+	if err := validName(name, "@.,"); err != nil {
 		return fmt.Errorf("results: invalid condition name %q: %w", name, err)
 	}
 	return nil

@@ -456,7 +456,7 @@ func TestLayout(t *testing.T) {
 	}{
 		{Timeseries, "control", 3, "out/run1/timeseries/condition=control/part-00003.parquet"},
 		{Summary, "cocaine_1.5uM", 0, "out/run1/summary/condition=cocaine_1.5uM/part-00000.parquet"},
-		{Summary, "a=b-c", 123456, "out/run1/summary/condition=a=b-c/part-123456.parquet"},
+		{Summary, "a@b-c", 123456, "out/run1/summary/condition=a@b-c/part-123456.parquet"},
 	}
 	for _, tc := range tests {
 		if got := PartPath(run, tc.kind, tc.cond, tc.chunk); got != filepath.FromSlash(tc.want) {
@@ -466,12 +466,12 @@ func TestLayout(t *testing.T) {
 			t.Errorf("ConditionDir(%v, %q) = %q", tc.kind, tc.cond, got)
 		}
 	}
-	for _, name := range []string{"", ".", "..", ".hidden", "-x", "a/b", `a\b`, "a b", "ü", "a,b", "a+b", strings.Repeat("x", 129)} {
+	for _, name := range []string{"", ".", "..", ".hidden", "-x", "a/b", `a\b`, "a b", "ü", "a=b", "a+b", strings.Repeat("x", 129)} {
 		if ValidCondition(name) == nil {
 			t.Errorf("ValidCondition(%q) = nil, want error", name)
 		}
 	}
-	for _, name := range []string{"control", "A1", "drug=cocaine", "x_1.5-uM", "0"} {
+	for _, name := range []string{"control", "A1", "drug@cocaine", "a@1uM,b@2", "x_1.5-uM", "0"} {
 		if err := ValidCondition(name); err != nil {
 			t.Errorf("ValidCondition(%q) = %v", name, err)
 		}
