@@ -72,6 +72,9 @@ timeseries and summary tables as Parquet under --out, then prints a summary
 replicate index: never on --workers or on how the run is split into --tasks.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("task") && f.task < 0 {
+				return &exitError{exitUsage, fmt.Errorf("--task must be 0 or more, got %d", f.task)}
+			}
 			return runRun(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), &f, args)
 		},
 	}

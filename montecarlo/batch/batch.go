@@ -13,6 +13,10 @@
 // Part k of a condition holds replicates [k·Chunk, (k+1)·Chunk). Part names
 // do not depend on the number of tasks, so a run can be resumed or
 // completed with any task count and the union of the parts is the same.
+//
+// [Merge] compacts the parts of a complete run into fewer, larger files
+// (part-<first>-<last>.parquet); the completion record of each part then
+// names the file that holds it (see [PartRecord]).
 package batch
 
 import (
@@ -36,8 +40,11 @@ import (
 // manifest written by a newer major format is refused.
 const Version = "0.1.0"
 
-// ManifestFormat is the manifest layout version.
-const ManifestFormat = 1
+// ManifestFormat is the manifest layout version. Format 2 added merged
+// runs: a completion record may name a merged file that holds its part
+// (PartRecord.TimeseriesFile, SummaryFile), which a format-1 reader would
+// take for a missing part and recompute.
+const ManifestFormat = 2
 
 // Condition is one model of a plan (one point of a sweep).
 type Condition struct {
@@ -143,6 +150,11 @@ type Manifest struct {
 	Conditions []ManifestCondition `json:"conditions"`
 	Parts      int                 `json:"parts"`
 	Created    string              `json:"created"`
+	// Generation counts the merges (mc merge) that rewrote the run's files:
+	// 0 as written by mc run.
+	Generation int `json:"generation,omitempty"`
+	// Merged is when the last merge finished (RFC 3339), if any.
+	Merged string `json:"merged,omitempty"`
 }
 
 // ManifestCondition is one condition in a manifest.
@@ -299,6 +311,29 @@ type PartRecord struct {
 	Summary    string `json:"summary_sha256"`
 	Task       int    `json:"task"`
 	Finished   string `json:"finished"`
+	// TimeseriesFile and SummaryFile name the files that hold the part, in
+	// the condition's directory of each table, when that is not the part's
+	// own part-NNNNN.parquet: mc merge compacts parts into
+	// part-<first>-<last>.parquet files and points the records there.
+	// Timeseries and Summary are then the checksums of those files.
+	TimeseriesFile string `json:"timeseries_file,omitempty"`
+	SummaryFile    string `json:"summary_file,omitempty"`
+}
+
+// file returns the path of the file that holds the record's part of the
+// given table.
+func (rec PartRecord) file(dir string, kind results.Kind, cond string, chunk int) (string, error) {
+	name := rec.TimeseriesFile
+	if kind == results.Summary {
+		name = rec.SummaryFile
+	}
+	if name == "" {
+		return results.PartPath(dir, kind, cond, chunk), nil
+	}
+	if name != filepath.Base(name) || name == "." || name == ".." {
+		return "", fmt.Errorf("completion record names an invalid file %q", name)
+	}
+	return filepath.Join(results.ConditionDir(dir, kind, cond), name), nil
 }
 
 func recordPath(dir, cond string, chunk int) string {
@@ -329,14 +364,60 @@ type PartStatus struct {
 
 // Check inspects one part on disk. verify recomputes checksums (slower).
 func Check(dir string, p Plan, u Unit, verify bool) PartStatus {
+	return newChecker(dir).check(p, u, verify)
+}
+
+// checker checks parts of one run directory, computing the checksum of a
+// file only once: after a merge many parts share one file.
+type checker struct {
+	dir     string
+	sums    map[string]string
+	pending bool // an interrupted merge is waiting to be finished
+}
+
+func newChecker(dir string) *checker {
+	return &checker{dir: dir, sums: map[string]string{}, pending: MergePending(dir)}
+}
+
+func (c *checker) checksum(path string) (string, error) {
+	if s, ok := c.sums[path]; ok {
+		return s, nil
+	}
+	s, err := results.Checksum(path)
+	if err == nil {
+		c.sums[path] = s
+	}
+	return s, err
+}
+
+// readRecord reads the completion record of a part; ok is false when there
+// is none.
+func readRecord(dir, cond string, chunk int) (rec PartRecord, ok bool, err error) {
+	b, err := os.ReadFile(recordPath(dir, cond, chunk))
+	if err != nil {
+		return rec, false, nil
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, true, err
+	}
+	return rec, true, nil
+}
+
+func (c *checker) check(p Plan, u Unit, verify bool) PartStatus {
 	name := p.Conditions[u.Cond].Name
 	st := PartStatus{Unit: u, Condition: name}
-	b, err := os.ReadFile(recordPath(dir, name, u.Chunk))
-	if err != nil {
+	hint := ""
+	if c.pending {
+		hint = fmt.Sprintf(" (an mc merge was interrupted: finish it with mc merge %s)", c.dir)
+	}
+	rec, ok, err := readRecord(c.dir, name, u.Chunk)
+	if !ok {
+		if hint != "" {
+			st.Why = "no completion record" + hint
+		}
 		return st
 	}
-	var rec PartRecord
-	if err := json.Unmarshal(b, &rec); err != nil {
+	if err != nil {
 		st.State, st.Why = Corrupt, "unreadable completion record"
 		return st
 	}
@@ -344,15 +425,19 @@ func Check(dir string, p Plan, u Unit, verify bool) PartStatus {
 		kind results.Kind
 		sum  string
 	}{{results.Timeseries, rec.Timeseries}, {results.Summary, rec.Summary}} {
-		path := results.PartPath(dir, f.kind, name, u.Chunk)
+		path, err := rec.file(c.dir, f.kind, name, u.Chunk)
+		if err != nil {
+			st.State, st.Why = Corrupt, err.Error()
+			return st
+		}
 		if _, err := os.Stat(path); err != nil {
-			st.State, st.Why = Corrupt, path+" is missing"
+			st.State, st.Why = Corrupt, path+" is missing"+hint
 			return st
 		}
 		if verify {
-			sum, err := results.Checksum(path)
+			sum, err := c.checksum(path)
 			if err != nil || sum != f.sum {
-				st.State, st.Why = Corrupt, path+" does not match its checksum"
+				st.State, st.Why = Corrupt, path+" does not match its checksum"+hint
 				return st
 			}
 		}
@@ -363,9 +448,10 @@ func Check(dir string, p Plan, u Unit, verify bool) PartStatus {
 
 // Status lists every part of the plan with its state.
 func Status(dir string, p Plan, verify bool) []PartStatus {
+	c := newChecker(dir)
 	var out []PartStatus
 	for _, u := range p.Units() {
-		out = append(out, Check(dir, p, u, verify))
+		out = append(out, c.check(p, u, verify))
 	}
 	return out
 }
@@ -401,18 +487,33 @@ func Run(ctx context.Context, dir string, p Plan, o Options) error {
 	if err := Prepare(dir, p); err != nil {
 		return err
 	}
+	if MergePending(dir) {
+		return fmt.Errorf("an mc merge of %s was interrupted: finish it with mc merge %s", dir, dir)
+	}
 	var todo []Unit
 	total := 0
-	for _, u := range units {
-		switch st := Check(dir, p, u, o.Resume); st.State {
-		case Done:
-			if !o.Resume {
-				return fmt.Errorf("part %d of condition %q is already complete in %s: use --resume to finish a run, or another --out", u.Chunk, st.Condition, dir)
+	chk, merged := newChecker(dir), newMergedIndex(dir)
+	for again := true; again; {
+		// A part to recompute sets aside the merged files that hold it
+		// (after mc merge), which makes the other parts they held missing:
+		// check again until nothing more is set aside.
+		again, todo, total = false, todo[:0], 0
+		for _, u := range units {
+			st := chk.check(p, u, o.Resume)
+			if st.State == Done {
+				if !o.Resume {
+					return fmt.Errorf("part %d of condition %q is already complete in %s: use --resume to finish a run, or another --out", u.Chunk, st.Condition, dir)
+				}
+				continue
 			}
-			continue
+			n, err := merged.setAside(st.Condition, u.Chunk)
+			if err != nil {
+				return err
+			}
+			again = again || n > 0
+			todo = append(todo, u)
+			total += u.End - u.First
 		}
-		todo = append(todo, u)
-		total += u.End - u.First
 	}
 	done := 0
 	for _, u := range todo {
