@@ -3,4 +3,6 @@ package main
 import "github.com/spf13/cobra"
 
 // analysisCommands returns mc analyze, compare and plot.
-func analysisCommands() []*cobra.Command { return nil }
+func analysisCommands() []*cobra.Command {
+	return []*cobra.Command{newAnalyzeCmd(), newCompareCmd(), newPlotCmd()}
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/analysis/figure"
+)
+
+// plotFlags are the flags of mc plot.
+type plotFlags struct {
+	inputFlags
+	out    string
+	panels []string
+	dose   []string
+	tmax   float64
+	title  string
+	width  float64
+	height float64
+	dpi    int
+}
+
+func newPlotCmd() *cobra.Command {
+	var f plotFlags
+	c := &cobra.Command{
+		Use:   "plot RUN_DIR|FILES... -o fig.png|fig.svg|fig.pdf",
+		Short: "Plot time courses with 95% CI bands, fate fractions and dose–response curves",
+		Long: `Plot draws one figure with a panel per item:
+
+  course  the mean time course of an observable across replicates with its
+          95% t confidence band, one colour per condition (--observable picks
+          the observables; default: the clearance observable, open receptors,
+          currents and transported)
+  fates   the fractions of released molecules by fate (transported,
+          escaped, bound, ...) as grouped bars with 95% CIs
+  dose    for a sweep (conditions key@<number><unit>), a quantity against
+          the dose, mean ± 95% CI per dose, with the Hill fit when there are
+          at least 4 doses (--dose-quantity; default charge_fC)
+
+The format follows the extension of -o: .png, .svg or .pdf.
+
+Examples:
+  mc plot out/glutamate-ca1 -o fig.png
+  mc plot out/run --observable free_cleft,open_ampa --tmax 2 -o course.svg
+  mc plot out/sweep --panels dose --dose-quantity decay_tau_ms -o dose.png`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPlot(cmd.OutOrStdout(), cmd.ErrOrStderr(), &f, args)
+		},
+	}
+	f.register(c, "condition")
+	fl := c.Flags()
+	fl.StringVarP(&f.out, "out", "o", "", "output file: .png, .svg or .pdf (required)")
+	fl.StringSliceVar(&f.panels, "panels", nil, "panel kinds: course, fates, dose (default: all that apply)")
+	fl.StringSliceVar(&f.dose, "dose-quantity", nil, "quantities of the dose–response panels (default charge_fC, else decay_tau_ms)")
+	fl.Float64Var(&f.tmax, "tmax", 0, "end of the time axis of the time courses, in ms (default: the whole run)")
+	fl.StringVar(&f.title, "title", "", "figure title (default: the input and its replicates)")
+	fl.Float64Var(&f.width, "panel-width", 5, "panel width in inches")
+	fl.Float64Var(&f.height, "panel-height", 3.6, "panel height in inches")
+	fl.IntVar(&f.dpi, "dpi", 150, "resolution of PNG output")
+	return c
+}
+
+func runPlot(stdout, stderr io.Writer, f *plotFlags, args []string) error {
+	if f.out == "" {
+		return &exitError{exitUsage, errors.New("give the output file with -o fig.png (or .svg, .pdf)")}
+	}
+	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(f.out)), ".")
+	if !slices.Contains(figure.Formats, ext) {
+		return &exitError{exitUsage, fmt.Errorf("-o %s: the extension must be .png, .svg or .pdf", f.out)}
+	}
+	if f.width <= 0 || f.height <= 0 || f.dpi <= 0 {
+		return &exitError{exitUsage, errors.New("--panel-width, --panel-height and --dpi must be positive")}
+	}
+	lo := f.loadOptions()
+	ds, err := loadDataset(stderr, "plot", args, lo)
+	if err != nil {
+		return err
+	}
+	// The time-course panels are the observables asked for (patterns
+	// expanded by Load), in the order of the files.
+	var obs []string
+	if len(f.observables) > 0 {
+		for _, c := range ds.Conditions {
+			for _, o := range c.Observables {
+				if !slices.Contains(obs, o.Name) {
+					obs = append(obs, o.Name)
+				}
+			}
+		}
+		if len(obs) == 0 && (len(f.panels) == 0 || slices.Contains(f.panels, figure.Course)) {
+			// Only summary columns were selected: no time courses.
+			if len(f.panels) > 0 {
+				return &exitError{exitUsage, fmt.Errorf("--observable %s selects no timeseries observable", strings.Join(f.observables, ","))}
+			}
+			f.panels = []string{figure.Fates, figure.Dose}
+		}
+	}
+	title := f.title
+	if title == "" {
+		reps := 0
+		for _, c := range ds.Conditions {
+			reps = max(reps, len(c.Replicates))
+		}
+		title = fmt.Sprintf("%s: %d condition(s), %d replicates each", strings.Join(args, " "), len(ds.Conditions), reps)
+		if sw, ok := analysis.SweepOf(ds.ConditionNames()); ok {
+			title = fmt.Sprintf("%s: sweep of %s, %d replicates per condition", strings.Join(args, " "), sw.Key, reps)
+		}
+	}
+	opts := figure.Options{Observables: obs, Panels: f.panels, DoseQuantities: f.dose, TMax: f.tmax, Title: title,
+		PanelWidth: vg.Length(f.width) * vg.Inch, PanelHeight: vg.Length(f.height) * vg.Inch, DPI: f.dpi}
+	if err := figure.Save(ds, f.out, opts); err != nil {
+		return &exitError{exitFailure, err}
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", f.out)
+	return nil
+}
