@@ -85,8 +85,8 @@ func mul64(a, b uint64) (hi, lo uint64) {
 	return
 }
 
-// Poisson returns a Poisson variate with mean mu (inversion for small mu,
-// a normal approximation with continuity correction never: PTRS for large).
+// Poisson returns a Poisson variate with mean mu: inversion by sequential
+// search for mu < 30, Hörmann's PTRS transformed rejection above.
 func (s *Stream) Poisson(mu float64) int {
 	if mu <= 0 {
 		return 0
