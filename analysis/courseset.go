@@ -137,7 +137,7 @@ func (e *extremum) peak(down bool) (v, t float64) {
 // lineSums accumulates the sums of a least-squares line y = a + b·t.
 type lineSums struct {
 	n                     int
-	st, sy, stt, sty, syy float64
+	st, sy, stt, sty float64
 }
 
 func (l *lineSums) add(t, y float64) {

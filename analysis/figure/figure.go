@@ -714,10 +714,9 @@ func (m meanCI) YError(i int) (float64, float64) {
 
 // barSeries is one condition of a grouped bar chart.
 type barSeries struct {
-	color         color.Color
-	label         string
-	mean, lo, hi  []float64
-	width, offset float64 // in category units, set by bars
+	color        color.Color
+	label        string
+	mean, lo, hi []float64
 }
 
 // Thumbnail draws the legend swatch.
