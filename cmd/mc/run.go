@@ -119,7 +119,7 @@ func conditions(sweeps []string) ([]string, [][]string, error) {
 		key, vals, ok := strings.Cut(s, "=")
 		key = strings.TrimSpace(key)
 		if !ok || key == "" || strings.TrimSpace(vals) == "" {
-			return nil, nil, &exitError{exitUsage, fmt.Errorf("--sweep %q: want key=v1,v2,...", s)}
+			return nil, nil, &exitError{exitUsage, fmt.Errorf("--sweep %q: want key=v1,v2,… (comma-separated values)", s)}
 		}
 		var nn []string
 		var ss [][]string
