@@ -136,7 +136,7 @@ func (e *extremum) peak(down bool) (v, t float64) {
 
 // lineSums accumulates the sums of a least-squares line y = a + b·t.
 type lineSums struct {
-	n                     int
+	n                int
 	st, sy, stt, sty float64
 }
 
