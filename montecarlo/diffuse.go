@@ -1,6 +1,10 @@
 package montecarlo
 
-import "github.com/reuptake/reuptake/space"
+import (
+	"math"
+
+	"github.com/reuptake/reuptake/space"
+)
 
 // diffuse moves every free molecule by one Brownian step, with reflection,
 // binding on tile hits, escape into sinks and volume degradation.
@@ -55,10 +59,14 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 	p := [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}
 	v := int(mol.Voxel[i])
 	sp := int(mol.Species[i])
+	r0, d0 := g.Region(v), d
 	for {
 		out, tile := g.Move(&p, &v, &d, e.stopAt)
 		switch out {
 		case space.Done:
+			if r1 := g.Region(v); r1 != r0 && !e.acceptCrossing(sp, r0, r1, d0) {
+				return true // rejected: the molecule stays where it was
+			}
 			mol.X[i], mol.Y[i], mol.Z[i] = p[0], p[1], p[2]
 			mol.Voxel[i] = int32(v)
 			return true
@@ -101,4 +109,23 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 			g.Reflect(&d, tile)
 		}
 	}
+}
+
+// acceptCrossing decides whether a step d proposed with the rms step of
+// region r0 may end in region r1, where the species diffuses with another
+// coefficient. Taking the start region's step everywhere is the Itô
+// convention, whose equilibrium density goes as 1/D: a slow cleft would
+// hoard molecules. A Metropolis–Hastings test with the Gaussian proposal
+// densities of the two regions, accept with min(1, q(y→x)/q(x→y)),
+// restores detailed balance with the uniform density, so equilibrium is
+// exact; the interface only delays crossings by O(one step).
+func (e *Engine) acceptCrossing(sp, r0, r1 int, d [3]float64) bool {
+	nr := e.m.nRegions
+	s0, s1 := e.m.sd[sp*nr+r0], e.m.sd[sp*nr+r1]
+	if s0 == s1 {
+		return true
+	}
+	r2 := d[0]*d[0] + d[1]*d[1] + d[2]*d[2]
+	logA := 3*math.Log(s0/s1) - r2/(2*s1*s1) + r2/(2*s0*s0)
+	return logA >= 0 || math.Log(e.rng.OpenFloat64()) < logA
 }

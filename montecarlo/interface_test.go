@@ -1,0 +1,91 @@
+package montecarlo
+
+import (
+	"math"
+	"testing"
+
+	"github.com/reuptake/reuptake/space"
+)
+
+// twoRegionModel is a closed 0.2 × 0.06 × 0.06 µm box split at x = 0.1 µm
+// into a slow half (D = 0.1 µm²/ms) and a fast half (D = 1 µm²/ms).
+func twoRegionModel(t *testing.T) *Model {
+	t.Helper()
+	h := 0.02
+	n := [3]int{12, 5, 5}
+	b, err := space.NewBuilder([3]float64{-h, -h, -h}, h, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < n[2]; k++ {
+		for j := 0; j < n[1]; j++ {
+			for i := 0; i < n[0]; i++ {
+				switch {
+				case i == 0 || j == 0 || k == 0 || i == n[0]-1 || j == n[1]-1 || k == n[2]-1:
+					b.Set(i, j, k, space.Wall)
+				case i <= 5:
+					b.SetRegion(i, j, k, "slow")
+				default:
+					b.SetRegion(i, j, k, "fast")
+				}
+			}
+		}
+	}
+	g, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.06, 0.06}, Voxel: h}},
+		Species: []SpeciesSpec{{Name: "x", D: 1, DRegion: map[string]float64{"slow": 0.1}}},
+		Run:     RunSpec{Dt: 1e-4, Duration: 1, SampleInterval: 1}}
+	m := &Model{Spec: s, Grid: g, nRegions: len(g.RegionNames()), tileRegions: map[string]int{}}
+	for i, nm := range g.TileRegions() {
+		m.tileRegions[nm] = i
+	}
+	// The steps of NewModel after the geometry is built.
+	for _, f := range []func() error{m.compileSpecies, m.chooseDt, m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.buildObservables()
+	m.buildFast()
+	return m
+}
+
+// TestDiffusivityInterfaceEquilibrium: with D changing across a region
+// boundary, pure diffusion must keep a uniform density, so the slow half
+// holds half of the molecules (binomial SE √(1/4N)). The Itô convention
+// (each step with the start region's D) would put 10/11 ≈ 91% there.
+func TestDiffusivityInterfaceEquilibrium(t *testing.T) {
+	m := twoRegionModel(t)
+	e := NewEngine(m)
+	e.Reset(3, 0)
+	const n = 4000
+	r := NewStream(7)
+	for q := 0; q < n; q++ {
+		if !e.AddMolecule([3]float64{r.Float64() * 0.2, r.Float64() * 0.06, r.Float64() * 0.06}, 0) {
+			t.Fatal("molecule outside the box")
+		}
+	}
+	steps := 20000 // 2 ms: 20 relaxation times of the slow half (L²/D = 0.1 ms)
+	if testing.Short() {
+		steps = 5000
+	}
+	for st := 0; st < steps; st++ {
+		e.Step()
+	}
+	slow := 0
+	for i := range e.mol.X {
+		if e.mol.X[i] < 0.1 {
+			slow++
+		}
+	}
+	frac := float64(slow) / n
+	se := math.Sqrt(0.25 / n)
+	z := (frac - 0.5) / se
+	t.Logf("slow half holds %.4f ± %.4f of the molecules (z = %.2f)", frac, se, z)
+	if math.Abs(z) >= 4 {
+		t.Errorf("slow half holds %.4f of the molecules, want 0.5 ± %.4f (|z| = %.1f ≥ 4)", frac, se, math.Abs(z))
+	}
+}
