@@ -205,6 +205,9 @@ func ReadManifest(dir string) (Manifest, error) {
 // compatible explains why an existing manifest does not match the plan.
 func compatible(old, now Manifest) error {
 	var why []string
+	if old.Engine != now.Engine {
+		why = append(why, fmt.Sprintf("written by engine %s, this is engine %s: parts from two engine versions would be mixed in one ensemble", old.Engine, now.Engine))
+	}
 	if old.Seed != now.Seed {
 		why = append(why, fmt.Sprintf("seed %d there, %d now", old.Seed, now.Seed))
 	}
@@ -493,12 +496,16 @@ func Run(ctx context.Context, dir string, p Plan, o Options) error {
 	var todo []Unit
 	total := 0
 	chk, merged := newChecker(dir), newMergedIndex(dir)
+	scan := units
 	for again := true; again; {
 		// A part to recompute sets aside the merged files that hold it
-		// (after mc merge), which makes the other parts they held missing:
-		// check again until nothing more is set aside.
+		// (after mc merge), which makes the other parts they held missing,
+		// whichever task they belong to: this task then recomputes every
+		// missing part of the plan (another task doing the same writes
+		// identical files, atomically), and checks again until nothing
+		// more is set aside.
 		again, todo, total = false, todo[:0], 0
-		for _, u := range units {
+		for _, u := range scan {
 			st := chk.check(p, u, o.Resume)
 			if st.State == Done {
 				if !o.Resume {
@@ -510,7 +517,10 @@ func Run(ctx context.Context, dir string, p Plan, o Options) error {
 			if err != nil {
 				return err
 			}
-			again = again || n > 0
+			if n > 0 {
+				again = true
+				scan = p.Units()
+			}
 			todo = append(todo, u)
 			total += u.End - u.First
 		}

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -447,5 +448,55 @@ func TestResumeMergedRunWithLostRecord(t *testing.T) {
 	allDone(t, dir, p)
 	if err := sameTables(want, tables(t, dir)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResumeOneTaskRestoresAMergedFile: when one task of an array finds a
+// corrupt merged file, it recomputes every part that file held, including
+// the parts of other tasks (which may already have exited), so the run is
+// complete afterwards.
+func TestResumeOneTaskRestoresAMergedFile(t *testing.T) {
+	p := tinyPlan(t)
+	dir := runTiny(t, p)
+	want := tables(t, dir)
+	if _, err := Merge(dir, MergeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "timeseries", "condition=slow", "part-00000-00004.parquet")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Task 0 of 5 owns one part of each condition.
+	if err := Run(context.Background(), dir, p, Options{Task: 0, Tasks: 5, Resume: true, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	allDone(t, dir, p)
+	if err := sameTables(want, tables(t, dir)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestResumeRefusesAnotherEngine: parts written by another engine version
+// are not mixed with new ones.
+func TestResumeRefusesAnotherEngine(t *testing.T) {
+	p := tinyPlan(t)
+	dir := runTiny(t, p)
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Engine = "0.0.1"
+	b, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = Run(context.Background(), dir, p, Options{Resume: true, Workers: 2})
+	if err == nil || !strings.Contains(err.Error(), "engine 0.0.1") {
+		t.Errorf("resume across engine versions: %v", err)
 	}
 }
