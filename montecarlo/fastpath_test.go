@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/reuptake/reuptake/agents"
 	"github.com/reuptake/reuptake/space"
 )
 
@@ -18,6 +19,12 @@ func TestFoldMatchesTrace(t *testing.T) {
 		{"slab one voxel high", Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.2, 0.02}, Voxel: 0.02}}}},
 		{"cleft", Spec{Geometry: GeometrySpec{Kind: "cleft", Cleft: space.CleftSpec{Voxel: 0.01, Width: 0.02, SynapseRadius: 0.08,
 			PSDRadius: 0.05, MembraneRadius: 0.12, HalfWidth: 0.16, HalfHeight: 0.05}}}},
+		{"cleft with sites on the PSD and the ring", Spec{Geometry: GeometrySpec{Kind: "cleft", Cleft: space.CleftSpec{Voxel: 0.01, Width: 0.02, SynapseRadius: 0.08,
+			PSDRadius: 0.05, MembraneRadius: 0.12, HalfWidth: 0.16, HalfHeight: 0.05}},
+			SiteTypes: []SiteTypeSpec{{Name: "r", Scheme: agents.Scheme{States: []string{"R", "RL"}, Transitions: []agents.Transition{
+				{From: "R", To: "RL", Kind: agents.Bind, Species: "x", Rate: KOnFromMolar(1e6)},
+				{From: "RL", To: "R", Kind: agents.Unbind, Species: "x", Rate: 1}}}}},
+			Placements: []PlacementSpec{{Site: "r", Region: "psd", Count: 5}, {Site: "r", Region: "peri", Count: 5}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := tc.spec
@@ -28,6 +35,16 @@ func TestFoldMatchesTrace(t *testing.T) {
 				t.Fatal(err)
 			}
 			g := m.Grid
+			// Every tile of a region that can hold sites stops the tracer,
+			// as a site would: a fold must never skip one.
+			stopAt := make([]bool, len(g.Tiles()))
+			for t, tl := range g.Tiles() {
+				for _, pl := range spec.Placements {
+					if g.TileRegions()[tl.Region] == pl.Region {
+						stopAt[t] = true
+					}
+				}
+			}
 			rng := NewStream(42)
 			accepted, tried := 0, 0
 			for v := 0; v < g.NumVoxels() && tried < 200000; v++ {
@@ -50,7 +67,7 @@ func TestFoldMatchesTrace(t *testing.T) {
 					}
 					accepted++
 					q, vv, dd := p, v, d
-					out, _ := g.Move(&q, &vv, &dd, nil)
+					out, _ := g.Move(&q, &vv, &dd, stopAt)
 					if out != space.Done {
 						t.Fatalf("fold accepted a step that traced to %v", out)
 					}
