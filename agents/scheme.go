@@ -60,6 +60,13 @@ type Transition struct {
 	Kind     Kind
 	Species  string  // the ligand for Bind, Unbind, Transport, Degrade, Emit, Bath
 	Rate     float64 // 1/ms, or µm³/ms for Bind and Bath
+	// Charge is the number of elementary charges moved into the cell each
+	// time the transition fires (negative: out of the cell), e.g. 2 for the
+	// glutamate transported by an EAAT. The engine reports the resulting
+	// transporter current. Binding of a diffusing species cannot carry
+	// charge (it is decided in the diffusion step); put the charge on the
+	// following transition.
+	Charge float64
 }
 
 // Scheme is a kinetic scheme as data: named states and transitions.
@@ -83,6 +90,9 @@ type Uni struct {
 	// recomputes Rate from them.
 	Bath string
 	KOn  float64
+	// Charge is the elementary charge moved into the cell when the
+	// transition fires (see Transition.Charge).
+	Charge float64
 }
 
 // BindT is a binding transition driven by hits of a diffusing molecule.
@@ -173,6 +183,9 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 		if math.IsNaN(t.Rate) || math.IsInf(t.Rate, 0) || t.Rate <= 0 {
 			return nil, fmt.Errorf("%s: rate must be positive and finite, got %v", where, t.Rate)
 		}
+		if math.IsNaN(t.Charge) || math.IsInf(t.Charge, 0) {
+			return nil, fmt.Errorf("%s: charge must be a finite number of elementary charges, got %v", where, t.Charge)
+		}
 		sp := -1
 		conc, isBath := 0.0, false
 		switch t.Kind {
@@ -197,25 +210,28 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 			if isBath {
 				// Kept even at zero concentration (Rate 0): a bath whose
 				// concentration changes in time may switch it on.
-				c.Out[from] = append(c.Out[from], Uni{To: to, Kind: Bath, Species: -1, Rate: t.Rate * conc, Bath: t.Species, KOn: t.Rate})
+				c.Out[from] = append(c.Out[from], Uni{To: to, Kind: Bath, Species: -1, Rate: t.Rate * conc, Bath: t.Species, KOn: t.Rate, Charge: t.Charge})
 				adj[from] = append(adj[from], edge{to, 0, -1})
 			} else {
 				if t.Kind == Bath {
 					return nil, fmt.Errorf("%s: species %q is not a clamped bath species", where, t.Species)
+				}
+				if t.Charge != 0 {
+					return nil, fmt.Errorf("%s: binding of a diffusing species cannot carry charge; put the charge on the next step of the cycle (e.g. the transport)", where)
 				}
 				c.Binds[from] = append(c.Binds[from], BindT{To: to, Species: sp, KOn: t.Rate})
 				c.BindsSpecies[from] |= 1 << sp
 				adj[from] = append(adj[from], edge{to, +1, sp})
 			}
 		case Unbind, Transport, Degrade:
-			c.Out[from] = append(c.Out[from], Uni{To: to, Kind: t.Kind, Species: sp, Rate: t.Rate})
+			c.Out[from] = append(c.Out[from], Uni{To: to, Kind: t.Kind, Species: sp, Rate: t.Rate, Charge: t.Charge})
 			if sp >= 0 {
 				adj[from] = append(adj[from], edge{to, -1, sp})
 			} else {
 				adj[from] = append(adj[from], edge{to, 0, -1})
 			}
 		case Emit, FirstOrder:
-			c.Out[from] = append(c.Out[from], Uni{To: to, Kind: t.Kind, Species: sp, Rate: t.Rate})
+			c.Out[from] = append(c.Out[from], Uni{To: to, Kind: t.Kind, Species: sp, Rate: t.Rate, Charge: t.Charge})
 			adj[from] = append(adj[from], edge{to, 0, -1})
 		default:
 			return nil, fmt.Errorf("%s: unknown kind", where)
@@ -269,27 +285,44 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 	return c, nil
 }
 
-// Sites is a struct-of-arrays store of sites placed on membrane tiles.
+// Sites is a struct-of-arrays store of sites: surface sites on membrane
+// tiles and volume sites in voxels of the medium (e.g. transporters spread
+// through neuropil), all driven by the same kinetic-scheme machinery.
 type Sites struct {
-	Type  []uint16 // index into the model's site types
-	State []uint16 // current state of the site's scheme
-	Tile  []int32  // membrane tile holding the site
-	Gen   []uint32 // incremented at every state change; stale queued events carry an old value
+	Type  []uint16  // index into the model's site types
+	State []uint16  // current state of the site's scheme
+	Tile  []int32   // membrane tile holding a surface site, or -1 for a volume site
+	Voxel []int32   // voxel holding a volume site, or -1 for a surface site
+	Gen   []uint32  // incremented at every state change; stale queued events carry an old value
+	Since []float64 // time the site entered its current state, ms
+	Next  []float64 // time of its next scheduled unimolecular event, ms (+Inf if none)
 }
 
 // Len is the number of sites.
 func (s *Sites) Len() int { return len(s.Type) }
 
-// Add appends a site.
+// Add appends a surface site on a membrane tile.
 func (s *Sites) Add(typ, state uint16, tile int32) int {
+	return s.add(typ, state, tile, -1)
+}
+
+// AddVolume appends a volume site in a voxel.
+func (s *Sites) AddVolume(typ, state uint16, voxel int32) int {
+	return s.add(typ, state, -1, voxel)
+}
+
+func (s *Sites) add(typ, state uint16, tile, voxel int32) int {
 	s.Type = append(s.Type, typ)
 	s.State = append(s.State, state)
 	s.Tile = append(s.Tile, tile)
+	s.Voxel = append(s.Voxel, voxel)
 	s.Gen = append(s.Gen, 0)
+	s.Since = append(s.Since, 0)
+	s.Next = append(s.Next, math.Inf(1))
 	return len(s.Type) - 1
 }
 
 // Reset empties the store, keeping capacity.
 func (s *Sites) Reset() {
-	s.Type, s.State, s.Tile, s.Gen = s.Type[:0], s.State[:0], s.Tile[:0], s.Gen[:0]
+	s.Type, s.State, s.Tile, s.Voxel, s.Gen, s.Since, s.Next = s.Type[:0], s.State[:0], s.Tile[:0], s.Voxel[:0], s.Gen[:0], s.Since[:0], s.Next[:0]
 }

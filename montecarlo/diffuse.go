@@ -48,6 +48,9 @@ func (e *Engine) diffuse() {
 				continue
 			}
 		}
+		if m.pharm.anyVolume && e.volumeReact(i) {
+			continue // bound by a volume site (volume.go) and removed
+		}
 		i++
 	}
 }

@@ -32,6 +32,12 @@ type Engine struct {
 	nextRelease []int
 
 	baths *bathClock // nil unless a bath concentration changes in time
+
+	vol volIndex // volume sites by voxel (see volume.go)
+	// charge is the elementary charge moved into the cell by site
+	// transitions so far; qLast and tLast are its value and the time at the
+	// previous sample (for the transporter current).
+	charge, qLast, tLast float64
 }
 
 // bathClock holds the current site transition rates of a model whose bath
@@ -74,7 +80,7 @@ func NewEngine(m *Model) *Engine {
 func newBathClock(m *Model) *bathClock {
 	idx := map[string]int{}
 	b := &bathClock{}
-	for _, bs := range m.Spec.Baths {
+	for _, bs := range m.full.Baths {
 		if len(bs.Schedule) > 0 {
 			idx[bs.Name] = len(b.sched)
 			b.sched = append(b.sched, bs.Schedule)
@@ -202,10 +208,15 @@ func (e *Engine) Reset(seed uint64, rep int) {
 		clear(s)
 	}
 	clear(e.nextRelease)
+	e.charge, e.qLast, e.tLast = 0, 0, 0
 	if e.baths != nil {
 		e.baths.reset(m)
 	}
 	place := NewStream(StreamKey(seed, uint64(rep), 0, purposePlacement))
+	// Initial states drawn from an equilibrium (drug-targeted sites) use
+	// their own stream, so that site positions and dynamics do not depend
+	// on the drugs of a condition.
+	init := NewStream(StreamKey(seed, uint64(rep), 0, purposeInitState))
 	e.rng = NewStream(StreamKey(seed, uint64(rep), 0, purposeDynamics))
 	for _, pl := range m.placements {
 		// Choose count distinct free tiles by a partial Fisher–Yates
@@ -220,23 +231,39 @@ func (e *Engine) Reset(seed uint64, rep int) {
 			j := k + place.Intn(len(cand)-k)
 			cand[k], cand[j] = cand[j], cand[k]
 			tile := cand[k]
-			s := e.sites.Add(uint16(pl.siteType), uint16(pl.state), tile)
+			state := pl.state
+			if pl.equil != nil {
+				state = pick(pl.equil, init.Float64())
+			}
+			s := e.sites.Add(uint16(pl.siteType), uint16(state), tile)
 			e.siteAt[tile] = int32(s)
-			e.stateCount[pl.siteType][pl.state]++
-			e.enter(s, pl.state, 0)
+			e.stateCount[pl.siteType][state]++
+			e.enter(s, state, 0)
 		}
+	}
+	if m.pharm.anyVolume {
+		e.placeVolumeSites(place, init)
 	}
 }
 
-// enter puts site s into state at time t: updates the hit mask and
-// schedules its next unimolecular event.
+// enter puts site s into state at time t: updates the hit mask (surface
+// sites) and schedules its next unimolecular event. The exponential is
+// drawn even for a state with no way out, so that conditions that differ
+// only in rates (a drug at zero or finite concentration) consume the
+// dynamics stream alike (common random numbers).
 func (e *Engine) enter(s, state int, t float64) {
 	e.sites.State[s] = uint16(state)
 	e.sites.Gen[s]++
+	e.sites.Since[s] = t
 	c := e.m.schemes[e.sites.Type[s]]
-	e.stopAt[e.sites.Tile[s]] = c.BindsSpecies[state] != 0
+	if tile := e.sites.Tile[s]; tile >= 0 {
+		e.stopAt[tile] = c.BindsSpecies[state] != 0
+	}
+	x := e.rng.Exp()
+	e.sites.Next[s] = math.Inf(1)
 	if k := e.kOut(int(e.sites.Type[s]), state); k > 0 {
-		e.queue.push(event{t: t + e.rng.Exp()/k, site: int32(s), gen: e.sites.Gen[s]})
+		e.sites.Next[s] = t + x/k
+		e.queue.push(event{t: t + x/k, site: int32(s), gen: e.sites.Gen[s]})
 	}
 }
 
@@ -357,11 +384,11 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 		case agents.Unbind:
 			// A clamped (bath) ligand returns to the bath: nothing to spawn.
 			if u.Species >= 0 {
-				e.spawnAt(int(e.sites.Tile[s]), u.Species)
+				e.spawnNear(s, u.Species)
 			}
 		case agents.Emit:
 			if u.Species >= 0 {
-				e.spawnAt(int(e.sites.Tile[s]), u.Species)
+				e.spawnNear(s, u.Species)
 				e.emitted[u.Species]++
 			}
 		case agents.Transport:
@@ -373,8 +400,19 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 				e.degraded[u.Species]++
 			}
 		}
+		e.charge += u.Charge
 		e.setState(s, u.To, ev.t)
 	}
+}
+
+// spawnNear puts a molecule of species sp next to site s: on the medium
+// side of its tile, or anywhere in its voxel for a volume site.
+func (e *Engine) spawnNear(s, sp int) {
+	if t := e.sites.Tile[s]; t >= 0 {
+		e.spawnAt(int(t), sp)
+		return
+	}
+	e.spawnInVoxel(int(e.sites.Voxel[s]), sp)
 }
 
 // spawnAt puts a molecule of species sp in the medium next to tile t: on
@@ -411,6 +449,7 @@ func (e *Engine) sample() []float64 {
 		e.free[int(e.mol.Species[i])*nr+g.Region(int(e.mol.Voxel[i]))]++
 	}
 	m.obs.fill(e, e.values)
+	e.qLast, e.tLast = e.charge, e.t
 	return e.values
 }
 

@@ -38,12 +38,12 @@ func twoRegionModel(t *testing.T) *Model {
 	s := Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.06, 0.06}, Voxel: h}},
 		Species: []SpeciesSpec{{Name: "x", D: 1, DRegion: map[string]float64{"slow": 0.1}}},
 		Run:     RunSpec{Dt: 1e-4, Duration: 1, SampleInterval: 1}}
-	m := &Model{Spec: s, Grid: g, nRegions: len(g.RegionNames()), tileRegions: map[string]int{}}
+	m := &Model{Spec: s, full: s, Grid: g, nRegions: len(g.RegionNames()), tileRegions: map[string]int{}}
 	for i, nm := range g.TileRegions() {
 		m.tileRegions[nm] = i
 	}
 	// The steps of NewModel after the geometry is built.
-	for _, f := range []func() error{m.compileSpecies, m.chooseDt, m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
+	for _, f := range []func() error{m.expand, m.compileSpecies, m.chooseDt, m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
 		if err := f(); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package montecarlo
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -28,9 +27,15 @@ func fieldErr(path, format string, args ...any) error {
 // Model is a validated, compiled, immutable model. It is safe to share
 // between goroutines; each replicate builds its own Engine from it.
 type Model struct {
-	Spec Spec
+	Spec Spec // the model as given
 	Grid *space.Grid
 	Dt   float64 // ms
+
+	// full is Spec with its drugs expanded into baths and scheme
+	// transitions and region tortuosity into D_region (see pharmacology.go);
+	// the model is compiled from it.
+	full  Spec
+	pharm pharmacology
 
 	species     []string
 	sd          []float64 // rms step per axis, µm, indexed [species*nRegions + region]
@@ -58,6 +63,11 @@ type placement struct {
 	tiles    []int32 // candidate tiles
 	count    int
 	state    int
+	region   string
+	index    int // in Spec.Placements
+	// equil, when not nil, is the cumulative distribution of the initial
+	// state of each site (drug-targeted types, see DrugSpec).
+	equil []float64
 }
 
 type release struct {
@@ -75,15 +85,18 @@ func (m *Model) Steps() int { return m.steps }
 
 // Limits used by the timestep policy.
 const (
-	maxStepFraction = 0.5 // rms step per axis at most this fraction of the cleft width or voxel... see autoDt
+	maxStepFraction = 0.5 // rms step per axis at most this fraction of the smallest feature (see chooseDt)
 	maxHitKappa     = 0.9 // Andrews' quadratic form is valid for κ' < 0.9
 )
 
 // NewModel validates s and compiles it. Errors are *FieldError (or wrap
 // one) naming the field and the expected value.
 func NewModel(s Spec) (*Model, error) {
-	m := &Model{Spec: s}
+	m := &Model{Spec: s, full: s}
 	if err := m.buildGeometry(); err != nil {
+		return nil, err
+	}
+	if err := m.expand(); err != nil {
 		return nil, err
 	}
 	if err := m.compileSpecies(); err != nil {
@@ -155,13 +168,13 @@ func (m *Model) buildGeometry() error {
 
 func (m *Model) compileSpecies() error {
 	seen := map[string]string{}
-	if len(m.Spec.Species) == 0 {
+	if len(m.full.Species) == 0 {
 		return fieldErr("species", "the model needs at least one diffusing species")
 	}
-	if len(m.Spec.Species) > 64 {
+	if len(m.full.Species) > 64 {
 		return fieldErr("species", "at most 64 diffusing species are supported")
 	}
-	for i, sp := range m.Spec.Species {
+	for i, sp := range m.full.Species {
 		p := fmt.Sprintf("species[%d]", i)
 		if !validName(sp.Name) {
 			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", sp.Name)
@@ -183,7 +196,7 @@ func (m *Model) compileSpecies() error {
 		}
 		m.species = append(m.species, sp.Name)
 	}
-	for i, b := range m.Spec.Baths {
+	for i, b := range m.full.Baths {
 		p := fmt.Sprintf("baths[%d]", i)
 		if !validName(b.Name) {
 			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", b.Name)
@@ -242,7 +255,7 @@ func (m *Model) speciesIndex(name string) int {
 }
 
 func (m *Model) dIn(sp, region int) float64 {
-	s := m.Spec.Species[sp]
+	s := m.full.Species[sp]
 	if d, ok := s.DRegion[m.Grid.RegionNames()[region]]; ok {
 		return d
 	}
@@ -263,9 +276,12 @@ func (m *Model) smallestFeature() float64 {
 
 func (m *Model) maxD() float64 {
 	dmax := 0.0
+	vol := m.Grid.RegionVolume()
 	for sp := range m.species {
 		for r := 0; r < m.nRegions; r++ {
-			dmax = math.Max(dmax, m.dIn(sp, r))
+			if vol[r] > 0 { // regions without voxels (e.g. "default" of a cleft) do not count
+				dmax = math.Max(dmax, m.dIn(sp, r))
+			}
 		}
 	}
 	return dmax
@@ -319,7 +335,7 @@ func (m *Model) compileDiffusion() error {
 			m.sd[sp*nr+r] = math.Sqrt(2 * d * m.Dt)
 		}
 	}
-	for i, dg := range m.Spec.Degradations {
+	for i, dg := range m.full.Degradations {
 		p := fmt.Sprintf("degradation[%d]", i)
 		sp := m.speciesIndex(dg.Species)
 		if sp < 0 {
@@ -358,13 +374,13 @@ func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
 
 func (m *Model) compileSites() error {
 	bath := map[string]float64{}
-	for _, b := range m.Spec.Baths {
+	for _, b := range m.full.Baths {
 		bath[b.Name] = b.Conc
 	}
 	names := map[string]int{}
 	ns, nr := len(m.species), m.nRegions
 	area := m.Grid.TileArea()
-	for i, st := range m.Spec.SiteTypes {
+	for i, st := range m.full.SiteTypes {
 		p := fmt.Sprintf("sites[%d]", i)
 		if !validName(st.Name) {
 			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", st.Name)
@@ -398,6 +414,9 @@ func (m *Model) compileSites() error {
 				for r := 0; r < nr; r++ {
 					d := m.diff[sp*nr+r]
 					pr, kp := hitProbability(kon, area, d, m.Dt)
+					if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
+						continue // volume sites only: no membrane hits (see compileVolumePlacement)
+					}
 					if kp >= maxHitKappa || pr > 1 {
 						// κ' ∝ √Δt: scale Δt to bring κ' to 0.45 (P ≈ 0.5).
 						dtOK := m.Dt * (0.45 / kp) * (0.45 / kp)
@@ -410,11 +429,17 @@ func (m *Model) compileSites() error {
 		}
 		m.bindP = append(m.bindP, tab)
 	}
-	for i, pl := range m.Spec.Placements {
+	for i, pl := range m.full.Placements {
 		p := fmt.Sprintf("placement[%d]", i)
 		st, ok := names[pl.Site]
 		if !ok {
 			return fieldErr(p+".site", "unknown site type %q (site types: %s)", pl.Site, strings.Join(keys(names), ", "))
+		}
+		if m.isVolumePlacement(pl) {
+			if err := m.compileVolumePlacement(p, pl, st); err != nil {
+				return err
+			}
+			continue
 		}
 		reg, ok := m.tileRegions[pl.Region]
 		if !ok {
@@ -454,15 +479,15 @@ func (m *Model) compileSites() error {
 				return fieldErr(p+".state", "unknown state %q of %s (states: %s)", pl.State, pl.Site, strings.Join(m.schemes[st].States, ", "))
 			}
 		}
-		m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state})
+		m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state, region: pl.Region, index: i, equil: m.equilibrium(st, pl.State)})
 	}
 	// Tiles may hold one site: placements into the same region share tiles.
 	used := map[string]int{}
-	for i, pl := range m.placements {
-		r := m.Spec.Placements[i].Region
+	for _, pl := range m.placements {
+		r := pl.region
 		used[r] += pl.count
 		if used[r] > len(pl.tiles) {
-			return fieldErr(fmt.Sprintf("placement[%d]", i), "region %q has %d tiles, fewer than the %d sites placed on it", r, len(pl.tiles), used[r])
+			return fieldErr(fmt.Sprintf("placement[%d]", pl.index), "region %q has %d tiles, fewer than the %d sites placed on it", r, len(pl.tiles), used[r])
 		}
 	}
 	return nil
@@ -478,7 +503,7 @@ func keys[V any](m map[string]V) []string {
 }
 
 func (m *Model) compileReleases() error {
-	for i, r := range m.Spec.Releases {
+	for i, r := range m.full.Releases {
 		p := fmt.Sprintf("release[%d]", i)
 		sp := m.speciesIndex(r.Species)
 		if sp < 0 {
@@ -558,6 +583,3 @@ func (m *Model) compileRun() error {
 	}
 	return nil
 }
-
-// ErrNoReplicates is returned when a run asks for zero replicates.
-var ErrNoReplicates = errors.New("no replicates to run")

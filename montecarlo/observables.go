@@ -27,6 +27,7 @@ const (
 	obsEmitted
 	obsConc
 	obsCurrent
+	obsTransporterCurrent
 )
 
 type obsCol struct {
@@ -127,8 +128,10 @@ func (m *Model) buildObservables() {
 			if vol[r] == 0 {
 				continue
 			}
+			// In a porous region the concentration is that of the
+			// extracellular fraction: amount/(α·volume).
 			add("conc_"+rn+sf+"_uM", "µM", fmt.Sprintf("mean free %s concentration in region %s", name, rn),
-				obsCol{kind: obsConc, species: sp, region: r, scale: ConcToMicroMolar(1 / vol[r])})
+				obsCol{kind: obsConc, species: sp, region: r, scale: ConcToMicroMolar(1 / (m.pharm.alpha[r] * vol[r]))})
 		}
 	}
 	anyCurrent := false
@@ -138,7 +141,22 @@ func (m *Model) buildObservables() {
 	if anyCurrent {
 		add("current_pA", "pA", "synaptic current through open channels, N_open·γ·(V − E_rev); inward negative", obsCol{kind: obsCurrent})
 	}
+	anyCharge := false
+	for _, c := range m.schemes {
+		for _, outs := range c.Out {
+			for _, u := range outs {
+				anyCharge = anyCharge || u.Charge != 0
+			}
+		}
+	}
+	if anyCharge {
+		add("transporter_current_pA", "pA", "current carried by site transitions with a charge (e.g. transporter cycles), averaged over the sample interval ending at t; charge into the cell is an inward, negative current",
+			obsCol{kind: obsTransporterCurrent})
+	}
 }
+
+// elementaryChargePAms is the elementary charge in pA·ms (= fC).
+const elementaryChargePAms = 1.602176634e-4
 
 func (o *observables) fill(e *Engine, out []float64) {
 	m := e.m
@@ -176,6 +194,10 @@ func (o *observables) fill(e *Engine, out []float64) {
 			v = float64(e.emitted[h.species])
 		case obsConc:
 			v = float64(e.free[h.species*nr+h.region]) * h.scale
+		case obsTransporterCurrent:
+			if dt := e.t - e.tLast; dt > 0 {
+				v = -(e.charge - e.qLast) * elementaryChargePAms / dt
+			}
 		case obsCurrent:
 			for ty, st := range m.siteTypes {
 				if st.Conductance > 0 {

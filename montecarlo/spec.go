@@ -19,7 +19,13 @@ type Spec struct {
 	Placements   []PlacementSpec
 	Releases     []ReleaseSpec
 	Degradations []DegradationSpec
-	Run          RunSpec
+	// Regions gives volume regions the properties of a porous medium
+	// (extracellular volume fraction α, tortuosity λ).
+	Regions []RegionSpec
+	// Drugs are transport blockers and substrates at clamped
+	// concentrations; see DrugSpec.
+	Drugs []DrugSpec
+	Run   RunSpec
 }
 
 // GeometrySpec selects and sizes a geometry builder.
@@ -65,17 +71,84 @@ type SiteTypeSpec struct {
 	// DrivingForce is V − E_rev in mV used for the current (negative for
 	// an inward current).
 	DrivingForce float64
+	// Transporter declares the transporter class of the site type (DAT,
+	// SERT or NET; see agents.Transporters), so that drugs of the built-in
+	// table (agents.Drugs) act on it with their Ki. Empty for other sites.
+	Transporter string
+	// Outward is the outward-facing empty state of a transporter: drugs
+	// bind it (default: the scheme's initial state). Inward is its
+	// inward-facing empty state, where a transported substrate drug
+	// (amphetamine) leaves it; substrate drugs need it.
+	Outward, Inward string
 }
 
 // PlacementSpec puts sites of one type on the tiles of a membrane region,
 // either an exact Count or a Density per µm² (rounded to a count), on
 // distinct tiles chosen at random for each replicate.
+//
+// With VolumeDensity, or with Count and a volume region, it places volume
+// sites instead: each in a voxel of the volume region drawn uniformly at
+// random for each replicate (several may share a voxel). A free molecule
+// in a voxel with free sites binds one of them with probability
+// 1 − exp(−Σk_on/(α·V_voxel)·Δt) per step (DESIGN.md §3, "Volume sites").
 type PlacementSpec struct {
 	Site    string
-	Region  string  // membrane (tile) region, e.g. "psd", "peri"
-	Count   int     // exact number, or 0 to use Density
+	Region  string  // membrane (tile) region, e.g. "psd", "peri"; or a volume region for volume sites
+	Count   int     // exact number, or 0 to use Density or VolumeDensity
 	Density float64 // per µm²
-	State   string  // initial state; default the scheme's initial state
+	// VolumeDensity is the concentration of volume sites in the
+	// extracellular medium of the region, in sites per µm³ of
+	// extracellular volume (molecules/µm³, as ConcFromMolar gives): with
+	// volume fraction α the region of volume V holds round(VolumeDensity·α·V)
+	// sites.
+	VolumeDensity float64
+	State         string // initial state; default the scheme's initial state
+}
+
+// RegionSpec treats a volume region as a porous medium (extracellular
+// space): diffusion coefficients there default to D/λ² (for species that do
+// not give a D_region for it), concentrations are amount/(α·volume), and
+// volume sites react with the concentration of molecules in the
+// extracellular fraction.
+type RegionSpec struct {
+	Name       string
+	Alpha      float64 // extracellular volume fraction α in (0, 1]; 0 means 1
+	Tortuosity float64 // λ ≥ 1; 0 means 1
+}
+
+// DrugSpec is a drug at a clamped concentration acting on transporter site
+// types. It becomes a bath species of the same name plus, on every
+// targeted site type:
+//
+//   - for a blocker, a state "blocked_<drug>" with the transitions
+//     outward --bath k_on·[I]--> blocked and blocked --(k_off = k_on·Ki)--> outward;
+//     a blocked transporter neither binds nor moves substrate;
+//   - for a substrate (amphetamine), states "<drug>_out" and "<drug>_in"
+//     with outward --bath k_on·[A]--> <drug>_out (back with k_on·Ki),
+//     <drug>_out --Translocation--> <drug>_in --ReleaseInside--> inward.
+//
+// Sites of a targeted type start (when their placement gives no state) in
+// a state drawn from the stationary distribution of their scheme under the
+// clamped baths without transmitter; for blockers this is the occupancy
+// [I]/([I] + Ki) (several blockers: x_i/(1 + Σx), x = [I]/Ki).
+type DrugSpec struct {
+	Name string  // a drug of the table (agents.Drugs), or any name when Ki is given
+	Conc float64 // molecules/µm³
+	// Targets lists the site types the drug acts on, by site-type name or
+	// transporter class (DAT, SERT, NET). Empty: every site type whose
+	// Transporter has a Ki in the table.
+	Targets []string
+	KOn     float64 // µm³/ms; 0 means KOnFromMolar(agents.DefaultDrugKOn)
+	// Ki overrides the table's value at every target (molecules/µm³);
+	// required for a drug not in the table or a target without a table
+	// value.
+	Ki float64
+	// Kind overrides the table's kind ("blocker" or "substrate"); a drug
+	// not in the table defaults to a blocker.
+	Kind string
+	// Translocation and ReleaseInside (1/ms) override the table's rates of
+	// a substrate drug.
+	Translocation, ReleaseInside float64
 }
 
 // ReleaseSpec is a release protocol; see agents.Release. When AtCleft is

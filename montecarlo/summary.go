@@ -145,6 +145,18 @@ func (m *Model) summaryRules() []summaryRule {
 				return q // pA·ms = fC
 			}})
 	}
+	if c := col("transporter_current_pA"); c >= 0 {
+		rules = append(rules, summaryRule{Observable{"transporter_charge_fC", "fC", "charge carried by transporter (charged site) transitions over the run: time integral of transporter_current_pA; inward negative"},
+			func(t []float64, rows [][]float64) float64 {
+				// The column is the mean current over each sample interval,
+				// so the rectangle rule is exact.
+				q := 0.0
+				for k := 1; k < len(t); k++ {
+					q += rows[k][c] * (t[k] - t[k-1])
+				}
+				return q
+			}})
+	}
 	return rules
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/reuptake/reuptake/agents"
 	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/batch"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
@@ -35,6 +36,8 @@ type runFlags struct {
 	workers    int
 	out        string
 	sets       []string
+	drugs      []string          // --drug NAME=CONC, as overrides drugs.NAME.concentration=CONC
+	drugFlags  map[string]string // override → the --drug text it came from, for error messages
 	sweeps     []string
 	task       int
 	tasks      int
@@ -53,12 +56,65 @@ func (f *runFlags) register(c *cobra.Command) {
 	fl.IntVarP(&f.workers, "workers", "w", 0, "worker goroutines (default GOMAXPROCS); never changes the results")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default out/<model name>)")
 	fl.StringArrayVar(&f.sets, "set", nil, "override a model value, e.g. --set 'run.duration=2 ms' (repeatable)")
+	fl.Var(&drugFlag{f}, "drug", "add a drug of the built-in table at a clamped concentration, e.g. --drug cocaine=1uM (repeatable; same as --set 'drugs.cocaine.concentration=1 uM'); see docs/pharmacology.md")
 	fl.StringArrayVar(&f.sweeps, "sweep", nil, "sweep a model value over a list, one condition each: --sweep 'species.glu.D=0.2 um^2/ms,0.33 um^2/ms' (repeatable: cartesian product)")
 	fl.IntVar(&f.task, "task", -1, "run only part i of --tasks (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN, else 0)")
 	fl.IntVar(&f.tasks, "tasks", 0, "number of tasks the run is split into (default $SLURM_ARRAY_TASK_COUNT, else 1)")
 	fl.IntVar(&f.chunk, "replicates-per-part", 16, "replicates per Parquet part (the unit of resume)")
 	fl.BoolVar(&f.resume, "resume", false, "finish an interrupted run in --out: compute only missing or corrupt parts")
 	fl.BoolVar(&f.force, "force", false, "replace an existing run in --out")
+	// Drugs become --set overrides before the command runs, so that every
+	// command sharing these flags (run, slurm) passes them on as such.
+	prev := c.PreRunE
+	c.PreRunE = func(cmd *cobra.Command, args []string) error {
+		f.mergeDrugs()
+		if prev != nil {
+			return prev(cmd, args)
+		}
+		return nil
+	}
+}
+
+// drugFlag collects --drug NAME=CONCENTRATION values as overrides.
+type drugFlag struct{ f *runFlags }
+
+func (d *drugFlag) String() string { return "" }
+func (d *drugFlag) Type() string   { return "name=conc" }
+func (d *drugFlag) Set(v string) error {
+	name, conc, ok := strings.Cut(v, "=")
+	name, conc = strings.TrimSpace(name), strings.TrimSpace(conc)
+	if !ok || name == "" || conc == "" {
+		return fmt.Errorf("want NAME=CONCENTRATION with a unit, e.g. cocaine=1uM (drugs: %s)", strings.Join(agents.DrugNames(), ", "))
+	}
+	ov := "drugs." + name + ".concentration=" + conc
+	d.f.drugs = append(d.f.drugs, ov)
+	if d.f.drugFlags == nil {
+		d.f.drugFlags = map[string]string{}
+	}
+	d.f.drugFlags[ov] = v
+	return nil
+}
+
+// drugError names the --drug flag, not the override it became, in err.
+func (f *runFlags) drugError(err error) error {
+	msg := err.Error()
+	changed := false
+	for ov, flag := range f.drugFlags {
+		if strings.Contains(msg, "--set "+ov) {
+			msg = strings.ReplaceAll(msg, "--set "+ov, "--drug "+flag)
+			changed = true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// mergeDrugs appends the --drug overrides to the --set ones (once).
+func (f *runFlags) mergeDrugs() {
+	f.sets = append(f.sets, f.drugs...)
+	f.drugs = nil
 }
 
 func newRunCmd() *cobra.Command {
@@ -161,6 +217,7 @@ func sanitize(s string) string {
 
 // buildPlan loads the model once per condition.
 func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
+	f.mergeDrugs()
 	name, file, data, err := modelSource(f, args)
 	if err != nil {
 		return "", batch.Plan{}, err
@@ -174,7 +231,7 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 		over := append(append([]string(nil), f.sets...), sets[i]...)
 		spec, err := modelfile.ParseWithOverrides(file, data, over)
 		if err != nil {
-			return "", plan, &exitError{exitUsage, err}
+			return "", plan, &exitError{exitUsage, f.drugError(err)}
 		}
 		if i == 0 {
 			plan.Replicates = spec.Run.Replicates

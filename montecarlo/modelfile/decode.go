@@ -391,6 +391,12 @@ func (d *decoder) decode(root *yaml.Node) montecarlo.Spec {
 	if f, ok := top.m["baths"]; ok {
 		d.each(f, func(n *yaml.Node, p string) { s.Baths = append(s.Baths, d.bath(n, p)) })
 	}
+	if f, ok := top.m["regions"]; ok {
+		d.each(f, func(n *yaml.Node, p string) { s.Regions = append(s.Regions, d.region(n, p)) })
+	}
+	if f, ok := top.m["drugs"]; ok {
+		d.each(f, func(n *yaml.Node, p string) { s.Drugs = append(s.Drugs, d.drug(n, p)) })
+	}
 	if f, ok := top.m["sites"]; ok {
 		d.each(f, func(n *yaml.Node, p string) { s.SiteTypes = append(s.SiteTypes, d.site(n, p)) })
 	}
@@ -548,10 +554,60 @@ func (d *decoder) bath(n *yaml.Node, path string) montecarlo.BathSpec {
 	return b
 }
 
+func (d *decoder) region(n *yaml.Node, path string) montecarlo.RegionSpec {
+	var r montecarlo.RegionSpec
+	fs := d.mapping(n, path, regionKeys)
+	r.Name, _ = d.str(fs, "name", true)
+	if v, ok := d.qty(fs, "volume_fraction", Dimensionless, positive, false); ok {
+		if v > 1 {
+			d.errPath(join(path, "volume_fraction"), "must be in (0, 1], got %v", v)
+		} else {
+			r.Alpha = v
+		}
+	}
+	if v, ok := d.qty(fs, "tortuosity", Dimensionless, positive, false); ok {
+		if v < 1 {
+			d.errPath(join(path, "tortuosity"), "must be at least 1 (λ = √(D/D*)), got %v", v)
+		} else {
+			r.Tortuosity = v
+		}
+	}
+	return r
+}
+
+func (d *decoder) drug(n *yaml.Node, path string) montecarlo.DrugSpec {
+	var g montecarlo.DrugSpec
+	fs := d.mapping(n, path, drugKeys)
+	g.Name, _ = d.str(fs, "name", true)
+	g.Conc, _ = d.qty(fs, "concentration", Concentration, nonNegative, true)
+	if f, ok := fs.m["targets"]; ok {
+		g.Targets = d.names(f)
+	}
+	g.KOn, _ = d.qty(fs, "k_on", RateBi, positive, false)
+	g.Ki, _ = d.qty(fs, "ki", Concentration, positive, false)
+	if k, ok := d.choice(fs, "kind", []string{"blocker", "substrate"}, false); ok {
+		g.Kind = k
+	}
+	g.Translocation, _ = d.qty(fs, "translocation", Rate1, positive, false)
+	g.ReleaseInside, _ = d.qty(fs, "release", Rate1, positive, false)
+	return g
+}
+
 func (d *decoder) site(n *yaml.Node, path string) montecarlo.SiteTypeSpec {
 	var s montecarlo.SiteTypeSpec
 	fs := d.mapping(n, path, siteKeys)
 	s.Name, _ = d.str(fs, "name", true)
+	if f, ok := fs.m["transporter"]; ok {
+		if v, ok := d.scalar(f); ok {
+			if c, ok := agents.TransporterClass(v); ok {
+				s.Transporter = c
+			} else {
+				d.errf(f.val, f.path, "unknown transporter class %q (classes: %s)", v, quoteList(agents.Transporters))
+			}
+		}
+	}
+	s.Outward, _ = d.str(fs, "outward", false)
+	s.Inward, _ = d.str(fs, "inward", false)
 	s.Conductance, _ = d.qty(fs, "conductance", Conductance, nonNegative, false)
 	s.DrivingForce, _ = d.qty(fs, "driving_force", Voltage, anySign, false)
 	f, ok := fs.m["scheme"]
@@ -626,6 +682,12 @@ func (d *decoder) transition(n *yaml.Node, path string) (agents.Transition, bool
 	}
 	if t.Rate, o = d.qty(fs, "rate", rateDim(t.Kind), positive, true); !o {
 		ok = false
+	}
+	if _, has := fs.m["charge"]; has {
+		// Elementary charges moved into the cell per transition.
+		if t.Charge, o = d.qty(fs, "charge", Dimensionless, anySign, false); !o {
+			ok = false
+		}
 	}
 	return t, ok
 }
@@ -744,6 +806,11 @@ func (d *decoder) placement(n *yaml.Node, path string) montecarlo.PlacementSpec 
 	p.Region, _ = d.str(fs, "region", true)
 	p.State, _ = d.str(fs, "state", false)
 	switch {
+	case fs.has("volume_density") && (fs.has("count") || fs.has("density")):
+		d.errf(fs.m["volume_density"].key, path, "give one of count, density or volume_density")
+	case fs.has("volume_density"):
+		// Sites per µm³ of extracellular volume: "1 uM" or "602 /um^3".
+		p.VolumeDensity, _ = d.qty(fs, "volume_density", Concentration, positive, true)
 	case fs.has("count") && fs.has("density"):
 		d.errf(fs.m["density"].key, path, "give count or density, not both")
 	case fs.has("count"):
@@ -758,7 +825,7 @@ func (d *decoder) placement(n *yaml.Node, path string) montecarlo.PlacementSpec 
 		p.Density, _ = d.qty(fs, "density", Density, positive, true)
 	default:
 		if n.Kind == yaml.MappingNode {
-			d.missing(fs, "count", "a number of sites, or give density (e.g. 5000 /um^2)")
+			d.missing(fs, "count", "a number of sites, or give density (e.g. 5000 /um^2) or, in a volume region, volume_density (e.g. 1 uM)")
 		}
 	}
 	return p
@@ -995,8 +1062,42 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		} else if pl.State != "" && !contains(states, pl.State) {
 			unknown(p+".state", "state", pl.State, states)
 		}
-		if mem != nil && !contains(mem, pl.Region) {
-			d.errPath(p+".region", "no membrane region %q in a %s geometry%s (regions: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, mem), quoteList(mem))
+		switch {
+		case pl.VolumeDensity > 0 && vol != nil && !contains(vol, pl.Region):
+			d.errPath(p+".region", "volume sites need a volume region; no volume region %q in a %s geometry%s (volume regions: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, vol), quoteList(vol))
+		case pl.VolumeDensity == 0 && mem != nil && !contains(mem, pl.Region) && !contains(vol, pl.Region):
+			both := append(append([]string(nil), mem...), vol...)
+			d.errPath(p+".region", "no membrane region %q in a %s geometry%s (membrane regions: %s; volume regions, for volume sites: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, both), quoteList(mem), quoteList(vol))
+		case pl.Density > 0 && contains(vol, pl.Region) && !contains(mem, pl.Region):
+			d.errPath(p+".density", "%q is a volume region: volume sites take volume_density (per µm³, e.g. 1 uM), not density", pl.Region)
+		}
+	}
+	for i, r := range s.Regions {
+		if vol != nil && !contains(vol, r.Name) {
+			d.errPath(fmt.Sprintf("regions[%d].name", i), "no volume region %q in a %s geometry%s (regions: %s)", r.Name, s.Geometry.Kind, suggest(r.Name, vol), quoteList(vol))
+		}
+	}
+	for i, st := range s.SiteTypes {
+		for _, f := range []struct{ key, state string }{{"outward", st.Outward}, {"inward", st.Inward}} {
+			if f.state != "" && !contains(st.Scheme.States, f.state) {
+				unknown(fmt.Sprintf("sites[%d].%s", i, f.key), "state", f.state, st.Scheme.States)
+			}
+		}
+	}
+	drugNames := agents.DrugNames()
+	for i, g := range s.Drugs {
+		p := fmt.Sprintf("drugs[%d]", i)
+		if _, ok := agents.LookupDrug(g.Name); !ok && g.Ki == 0 && g.Name != "" {
+			d.errPath(p+".name", "unknown drug %q%s (built-in drugs: %s); for another drug give ki and targets", g.Name, suggest(g.Name, drugNames), quoteList(drugNames))
+		}
+		for k, t := range g.Targets {
+			if contains(siteNames, t) {
+				continue
+			}
+			if _, ok := agents.TransporterClass(t); ok {
+				continue
+			}
+			d.errPath(index(p+".targets", k), "unknown target %q%s (site types: %s; or a transporter class: %s)", t, suggest(t, siteNames), quoteList(siteNames), quoteList(agents.Transporters))
 		}
 	}
 	for i, r := range s.Releases {

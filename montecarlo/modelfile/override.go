@@ -167,6 +167,20 @@ func mapKeys(n *yaml.Node) []string {
 	return out
 }
 
+// validItemName reports whether s can name a new list item: letters,
+// digits and underscores.
+func validItemName(s string) bool {
+	if s == "" || len(s) > 100 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 func itemName(n *yaml.Node) string {
 	for hops := 0; n.Kind == yaml.AliasNode && n.Alias != nil && hops < 100; hops++ {
 		n = n.Alias
@@ -235,6 +249,11 @@ func applyOverride(root *yaml.Node, ov string, origin map[*yaml.Node]string) *Er
 					if c := sch.child(sg.name); c.isMapping() {
 						vn = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 						origin[vn] = ov
+					} else if c != nil && c.create {
+						// e.g. drugs.cocaine.concentration on a model
+						// without drugs: start the list.
+						vn = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+						origin[vn] = ov
 					} else {
 						return fail(p, "is not in the model file; add it there first")
 					}
@@ -273,6 +292,16 @@ func applyOverride(root *yaml.Node, ov string, origin map[*yaml.Node]string) *Er
 					if n == sg.name && ei < 0 {
 						ei = k
 					}
+				}
+				if ei < 0 && sch != nil && sch.create && !last && validItemName(sg.name) {
+					// Add the item {name: NAME} (e.g. a drug).
+					it := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+						{Kind: yaml.ScalarNode, Tag: "!!str", Value: "name"},
+						{Kind: yaml.ScalarNode, Tag: "!!str", Value: sg.name},
+					}}
+					mark(it, ov, origin, 0)
+					cur.Content = append(cur.Content, it)
+					ei = len(cur.Content) - 1
 				}
 				if ei < 0 {
 					if sch == nil || !sch.named {

@@ -4,16 +4,18 @@ package modelfile
 // order. The decoder rejects any other key, suggesting the nearest; the
 // override code uses the same tables to accept keys a file left out.
 var (
-	topKeys         = []string{"name", "description", "geometry", "species", "baths", "sites", "placement", "release", "degradation", "run"}
+	topKeys         = []string{"name", "description", "geometry", "regions", "species", "baths", "drugs", "sites", "placement", "release", "degradation", "run"}
 	cleftKeys       = []string{"voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height"}
 	boxKeys         = []string{"voxel", "size", "absorbing"}
 	geometryKeys    = []string{"kind", "voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height", "size", "absorbing"}
 	speciesKeys     = []string{"name", "D", "D_region"}
 	bathKeys        = []string{"name", "concentration"}
-	siteKeys        = []string{"name", "conductance", "driving_force", "scheme"}
+	siteKeys        = []string{"name", "transporter", "outward", "inward", "conductance", "driving_force", "scheme"}
 	schemeKeys      = []string{"states", "initial", "conducting", "transitions"}
-	transitionKeys  = []string{"from", "to", "kind", "species", "rate"}
-	placementKeys   = []string{"site", "region", "count", "density", "state"}
+	transitionKeys  = []string{"from", "to", "kind", "species", "rate", "charge"}
+	placementKeys   = []string{"site", "region", "count", "density", "volume_density", "state"}
+	regionKeys      = []string{"name", "volume_fraction", "tortuosity"}
+	drugKeys        = []string{"name", "concentration", "targets", "k_on", "ki", "kind", "translocation", "release"}
 	releaseKeys     = []string{"species", "at", "time", "times", "train", "molecules", "distribution", "cv", "probability"}
 	trainKeys       = []string{"start", "frequency", "count"}
 	degradationKeys = []string{"species", "region", "rate"}
@@ -30,6 +32,7 @@ type schema struct {
 	elem    *schema // list elements
 	named   bool    // list elements have a "name" and may be addressed by it
 	compact bool    // the value may be a one-line string that expands to this mapping
+	create  bool    // a named list: an override naming a missing item adds it ({name: NAME})
 }
 
 func mapping(keys []string, sub map[string]*schema) *schema {
@@ -42,6 +45,8 @@ var topSchema = mapping(topKeys, map[string]*schema{
 	"geometry": mapping(geometryKeys, nil),
 	"species":  list(mapping(speciesKeys, map[string]*schema{"D_region": {free: true}}), true),
 	"baths":    list(mapping(bathKeys, nil), true),
+	"regions":  list(mapping(regionKeys, nil), true),
+	"drugs":    &schema{elem: mapping(drugKeys, nil), named: true, create: true},
 	"sites": list(mapping(siteKeys, map[string]*schema{
 		"scheme": mapping(schemeKeys, map[string]*schema{
 			"transitions": list(&schema{keys: transitionKeys, compact: true}, false),

@@ -73,6 +73,13 @@ func Checks() []Check {
 		{Name: "T9 branching", Quick: true, Run: checkBranching},
 		{Name: "conservation", Quick: true, Run: checkConservation},
 		{Name: "determinism", Quick: true, Run: checkDeterminism},
+		{Name: "T8 Michaelis-Menten uptake", Quick: true, Run: func(s uint64) []Result { return checkMichaelisMenten(s, false, 1, 8) }},
+		{Name: "T8 Michaelis-Menten uptake dt/4", Quick: false, Run: func(s uint64) []Result { return checkMichaelisMenten(s, false, 4, 8) }},
+		{Name: "T8 competitive blocker", Quick: false, Run: func(s uint64) []Result { return checkMichaelisMenten(s, true, 1, 8) }},
+		{Name: "blocker occupancy", Quick: true, Run: checkBlockerOccupancy},
+		{Name: "SSRI selectivity", Quick: false, Run: checkSelectivity},
+		{Name: "amphetamine efflux", Quick: true, Run: checkAmphetamine},
+		{Name: "NMJ acetylcholinesterase", Quick: false, Run: checkNMJ},
 	}
 }
 
