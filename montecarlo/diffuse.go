@@ -116,19 +116,25 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 
 // acceptCrossing decides whether a step d proposed with the rms step of
 // region r0 may end in region r1, where the species diffuses with another
-// coefficient. Taking the start region's step everywhere is the Itô
-// convention, whose equilibrium density goes as 1/D: a slow cleft would
-// hoard molecules. A Metropolis–Hastings test with the Gaussian proposal
-// densities of the two regions, accept with min(1, q(y→x)/q(x→y)),
-// restores detailed balance with the uniform density, so equilibrium is
-// exact; the interface only delays crossings by O(one step).
+// coefficient or the extracellular volume fraction α differs. Taking the
+// start region's step everywhere is the Itô convention, whose equilibrium
+// density goes as 1/D: a slow cleft would hoard molecules. A
+// Metropolis–Hastings test with the Gaussian proposal densities of the two
+// regions and the target density ∝ α (a uniform extracellular
+// concentration, amount/(α·volume)), accept with
+// min(1, α1·q(y→x) / (α0·q(x→y))), restores detailed balance, so the
+// equilibrium is exact; the interface only delays crossings by O(one step).
 func (e *Engine) acceptCrossing(sp, r0, r1 int, d [3]float64) bool {
 	nr := e.m.nRegions
 	s0, s1 := e.m.sd[sp*nr+r0], e.m.sd[sp*nr+r1]
-	if s0 == s1 {
+	a0, a1 := e.m.pharm.alpha[r0], e.m.pharm.alpha[r1]
+	if s0 == s1 && a0 == a1 {
 		return true
 	}
-	r2 := d[0]*d[0] + d[1]*d[1] + d[2]*d[2]
-	logA := 3*math.Log(s0/s1) - r2/(2*s1*s1) + r2/(2*s0*s0)
+	logA := math.Log(a1 / a0)
+	if s0 != s1 {
+		r2 := d[0]*d[0] + d[1]*d[1] + d[2]*d[2]
+		logA += 3*math.Log(s0/s1) - r2/(2*s1*s1) + r2/(2*s0*s0)
+	}
 	return logA >= 0 || math.Log(e.rng.OpenFloat64()) < logA
 }

@@ -9,7 +9,7 @@ import (
 
 // twoRegionModel is a closed 0.2 × 0.06 × 0.06 µm box split at x = 0.1 µm
 // into a slow half (D = 0.1 µm²/ms) and a fast half (D = 1 µm²/ms).
-func twoRegionModel(t *testing.T) *Model {
+func twoRegionModel(t *testing.T, regions ...RegionSpec) *Model {
 	t.Helper()
 	h := 0.02
 	n := [3]int{12, 5, 5}
@@ -37,6 +37,7 @@ func twoRegionModel(t *testing.T) *Model {
 	}
 	s := Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.06, 0.06}, Voxel: h}},
 		Species: []SpeciesSpec{{Name: "x", D: 1, DRegion: map[string]float64{"slow": 0.1}}},
+		Regions: regions,
 		Run:     RunSpec{Dt: 1e-4, Duration: 1, SampleInterval: 1}}
 	m := &Model{Spec: s, full: s, Grid: g, nRegions: len(g.RegionNames()), tileRegions: map[string]int{}}
 	for i, nm := range g.TileRegions() {
@@ -53,39 +54,52 @@ func twoRegionModel(t *testing.T) *Model {
 	return m
 }
 
-// TestDiffusivityInterfaceEquilibrium: with D changing across a region
-// boundary, pure diffusion must keep a uniform density, so the slow half
-// holds half of the molecules (binomial SE √(1/4N)). The Itô convention
-// (each step with the start region's D) would put 10/11 ≈ 91% there.
+// TestDiffusivityInterfaceEquilibrium: with D (and the extracellular
+// volume fraction α) changing across a region boundary, pure diffusion must
+// reach a uniform extracellular concentration, so the slow half holds the
+// fraction α_slow/(α_slow + α_fast) of the molecules (equal volumes;
+// binomial SE). The Itô convention (each step with the start region's D)
+// would put 10/11 ≈ 91% in the slow half when α is equal.
 func TestDiffusivityInterfaceEquilibrium(t *testing.T) {
-	m := twoRegionModel(t)
-	e := NewEngine(m)
-	e.Reset(3, 0)
-	const n = 4000
-	r := NewStream(7)
-	for q := 0; q < n; q++ {
-		if !e.AddMolecule([3]float64{r.Float64() * 0.2, r.Float64() * 0.06, r.Float64() * 0.06}, 0) {
-			t.Fatal("molecule outside the box")
-		}
-	}
-	steps := 20000 // 2 ms: 20 relaxation times of the slow half (L²/D = 0.1 ms)
-	if testing.Short() {
-		steps = 5000
-	}
-	for st := 0; st < steps; st++ {
-		e.Step()
-	}
-	slow := 0
-	for i := range e.mol.X {
-		if e.mol.X[i] < 0.1 {
-			slow++
-		}
-	}
-	frac := float64(slow) / n
-	se := math.Sqrt(0.25 / n)
-	z := (frac - 0.5) / se
-	t.Logf("slow half holds %.4f ± %.4f of the molecules (z = %.2f)", frac, se, z)
-	if math.Abs(z) >= 4 {
-		t.Errorf("slow half holds %.4f of the molecules, want 0.5 ± %.4f (|z| = %.1f ≥ 4)", frac, se, math.Abs(z))
+	for _, c := range []struct {
+		name    string
+		regions []RegionSpec
+		want    float64
+	}{
+		{"D changes", nil, 0.5},
+		{"D and alpha change", []RegionSpec{{Name: "slow", Alpha: 0.25}}, 0.25 / 1.25},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := twoRegionModel(t, c.regions...)
+			e := NewEngine(m)
+			e.Reset(3, 0)
+			const n = 4000
+			r := NewStream(7)
+			for q := 0; q < n; q++ {
+				if !e.AddMolecule([3]float64{r.Float64() * 0.2, r.Float64() * 0.06, r.Float64() * 0.06}, 0) {
+					t.Fatal("molecule outside the box")
+				}
+			}
+			steps := 20000 // 2 ms: 20 relaxation times of the slow half (L²/D = 0.1 ms)
+			if testing.Short() {
+				steps = 5000
+			}
+			for st := 0; st < steps; st++ {
+				e.Step()
+			}
+			slow := 0
+			for i := range e.mol.X {
+				if e.mol.X[i] < 0.1 {
+					slow++
+				}
+			}
+			frac := float64(slow) / n
+			se := math.Sqrt(c.want * (1 - c.want) / n)
+			z := (frac - c.want) / se
+			t.Logf("slow half holds %.4f ± %.4f of the molecules, want %.4f (z = %.2f)", frac, se, c.want, z)
+			if math.Abs(z) >= 4 {
+				t.Errorf("slow half holds %.4f of the molecules, want %.4f ± %.4f (|z| = %.1f ≥ 4)", frac, c.want, se, math.Abs(z))
+			}
+		})
 	}
 }
