@@ -238,11 +238,21 @@ func (e *Engine) Reset(seed uint64, rep int) {
 			s := e.sites.Add(uint16(pl.siteType), uint16(state), tile)
 			e.siteAt[tile] = int32(s)
 			e.stateCount[pl.siteType][state]++
+			e.preloaded(pl.siteType, state)
 			e.enter(s, state, 0)
 		}
 	}
 	if m.pharm.anyVolume {
 		e.placeVolumeSites(place, init)
+	}
+}
+
+// preloaded counts the molecules a site holds when it starts in a bound
+// state as released at t = 0, so that released = free + bound + taken up
+// + degraded + escaped holds from the start.
+func (e *Engine) preloaded(ty, state int) {
+	for sp, n := range e.m.schemes[ty].Held[state] {
+		e.released[sp] += int64(n)
 	}
 }
 

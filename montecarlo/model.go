@@ -287,6 +287,39 @@ func (m *Model) maxD() float64 {
 	return dmax
 }
 
+// maxAutoKappa is the largest κ' an automatic Δt allows: Andrews' hit
+// probability is 0.49 there (DESIGN §3: P ≤ 0.5 per hit).
+const maxAutoKappa = 0.27
+
+// maxKappaPrime is the largest κ' = (k_on/A_tile)·Δt/√(2DΔt) of any
+// membrane binding in the model at timestep dt, over the regions where the
+// ligand diffuses (the slowest region gives the largest κ').
+func (m *Model) maxKappaPrime(dt float64) float64 {
+	area := m.Grid.TileArea()
+	vol := m.Grid.RegionVolume()
+	worst := 0.0
+	for _, st := range m.full.SiteTypes {
+		kon := map[[2]string]float64{}
+		for _, t := range st.Scheme.Transitions {
+			if t.Kind == agents.Bind && m.speciesIndex(t.Species) >= 0 {
+				kon[[2]string{t.From, t.Species}] += t.Rate
+			}
+		}
+		for key, k := range kon {
+			sp := m.speciesIndex(key[1])
+			for r := 0; r < m.nRegions; r++ {
+				if vol[r] == 0 {
+					continue
+				}
+				if _, kp := hitProbability(k, area, m.dIn(sp, r), dt); kp > worst {
+					worst = kp
+				}
+			}
+		}
+	}
+	return worst
+}
+
 // chooseDt validates a given Δt against the geometry or picks one: the rms
 // step per axis √(2DΔt) at most half the smallest feature (so that a step
 // rarely crosses the cleft) and no longer than a voxel.
@@ -297,6 +330,13 @@ func (m *Model) chooseDt() error {
 	limit := maxStepFraction * math.Min(L, 2*m.Grid.H)
 	dtMax := limit * limit / (2 * dmax)
 	if r.Dt == 0 {
+		// Keep every membrane hit probability at most about 0.5 (κ' ≤
+		// maxAutoKappa): κ' grows as √Δt.
+		// A rate that would need a far smaller step than the geometry is
+		// left to the hit-probability check, which names it.
+		if kp := m.maxKappaPrime(dtMax); kp > maxAutoKappa {
+			dtMax *= math.Max((maxAutoKappa/kp)*(maxAutoKappa/kp), 1e-2)
+		}
 		// Round down to a 1-2-5 sequence for readable sample times.
 		m.Dt = niceFloor(dtMax)
 		return nil

@@ -84,6 +84,7 @@ func (e *Engine) placeVolumeSites(place, init *Stream) {
 			}
 			s := e.sites.AddVolume(uint16(pl.siteType), uint16(state), v)
 			e.stateCount[pl.siteType][state]++
+			e.preloaded(pl.siteType, state)
 			e.enter(s, state, 0)
 		}
 	}
