@@ -45,6 +45,23 @@ func newRootCmd() *cobra.Command {
 	for _, c := range extraCommands() {
 		root.AddCommand(c)
 	}
+	// Bad flags and arguments exit with the usage status, 2.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
+	var wrapArgs func(c *cobra.Command)
+	wrapArgs = func(c *cobra.Command) {
+		if a := c.Args; a != nil {
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				if err := a(cmd, args); err != nil {
+					return &exitError{exitUsage, err}
+				}
+				return nil
+			}
+		}
+		for _, sub := range c.Commands() {
+			wrapArgs(sub)
+		}
+	}
+	wrapArgs(root)
 	return root
 }
 

@@ -22,7 +22,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/reuptake/reuptake/agents"
-	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/batch"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
 	"github.com/reuptake/reuptake/montecarlo/results"
@@ -229,7 +228,7 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 	var plan batch.Plan
 	for i, cname := range names {
 		over := append(append([]string(nil), f.sets...), sets[i]...)
-		spec, err := modelfile.ParseWithOverrides(file, data, over)
+		spec, src, err := modelfile.Decode(file, data, over)
 		if err != nil {
 			return "", plan, &exitError{exitUsage, f.drugError(err)}
 		}
@@ -237,9 +236,10 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 			plan.Replicates = spec.Run.Replicates
 			plan.Seed = spec.Run.Seed
 		}
-		m, err := montecarlo.NewModel(spec)
+		// Compile maps the model's semantic errors back to file:line:col.
+		m, err := modelfile.Compile(spec, src)
 		if err != nil {
-			return "", plan, &exitError{exitUsage, fmt.Errorf("%s: %w", file, err)}
+			return "", plan, &exitError{exitUsage, f.drugError(err)}
 		}
 		plan.Conditions = append(plan.Conditions, batch.Condition{Name: cname, Model: m, Source: string(data), Overrides: over})
 	}
@@ -249,8 +249,11 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 	if plan.Replicates <= 0 {
 		return "", plan, &exitError{exitUsage, fmt.Errorf("--replicates must be a positive count, got %d", plan.Replicates)}
 	}
-	if f.seed >= 0 {
+	switch {
+	case f.seed >= 0:
 		plan.Seed = uint64(f.seed)
+	case f.seed < -1:
+		return "", plan, &exitError{exitUsage, fmt.Errorf("--seed must be 0 or more, got %d", f.seed)}
 	}
 	plan.Chunk = f.chunk
 	if err := plan.Validate(); err != nil {
@@ -314,6 +317,8 @@ func prepareOut(dir string, f *runFlags) error {
 	switch {
 	case f.resume:
 		return nil
+	case f.tasks > 1 && f.force:
+		return fmt.Errorf("--force cannot be used with --tasks %d: tasks of one array share the directory, and one task must not delete the others' parts; remove %s first", f.tasks, dir)
 	case f.tasks > 1 && isRun:
 		return nil // tasks of one array share the directory; the manifest check guards the plan
 	case f.force && isRun:
@@ -455,6 +460,9 @@ func meanSE(x []float64) (mean, se float64, n int) {
 	if n > 1 {
 		se = math.Sqrt(ss / float64(n-1) / float64(n))
 	}
+	if se < 1e-12*math.Abs(mean) {
+		se = 0 // rounding noise of identical values
+	}
 	return mean, se, n
 }
 
@@ -475,7 +483,11 @@ func writeSummaryText(w io.Writer, plan batch.Plan, sums map[string]*condSummary
 		if cs == nil {
 			continue
 		}
-		fmt.Fprintf(w, "\ncondition %s (%d replicates): mean ± SE\n", c.Name, cs.n)
+		note := ""
+		if cs.n < plan.Replicates {
+			note = fmt.Sprintf(", %d of %d present: other tasks have not finished", cs.n, plan.Replicates)
+		}
+		fmt.Fprintf(w, "\ncondition %s (%d replicates%s): mean ± SE\n", c.Name, cs.n, note)
 		for _, col := range cs.cols {
 			label, unit, scale := headline(col)
 			m, se, n := meanSE(cs.vals[col.Name])
