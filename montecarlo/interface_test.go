@@ -11,46 +11,15 @@ import (
 // into a slow half (D = 0.1 µm²/ms) and a fast half (D = 1 µm²/ms).
 func twoRegionModel(t *testing.T, regions ...RegionSpec) *Model {
 	t.Helper()
-	h := 0.02
-	n := [3]int{12, 5, 5}
-	b, err := space.NewBuilder([3]float64{-h, -h, -h}, h, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := 0; k < n[2]; k++ {
-		for j := 0; j < n[1]; j++ {
-			for i := 0; i < n[0]; i++ {
-				switch {
-				case i == 0 || j == 0 || k == 0 || i == n[0]-1 || j == n[1]-1 || k == n[2]-1:
-					b.Set(i, j, k, space.Wall)
-				case i <= 5:
-					b.SetRegion(i, j, k, "slow")
-				default:
-					b.SetRegion(i, j, k, "fast")
-				}
-			}
-		}
-	}
-	g, err := b.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.06, 0.06}, Voxel: h}},
-		Species: []SpeciesSpec{{Name: "x", D: 1, DRegion: map[string]float64{"slow": 0.1}}},
+	s := Spec{Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.06, 0.06}, Voxel: 0.02,
+		Regions: []space.BoxRegion{{Name: "slow", Lo: [3]float64{0, 0, 0}, Hi: [3]float64{0.1, 0.06, 0.06}}}}},
+		Species: []SpeciesSpec{{Name: "x", D: 1, DRegion: map[string]float64{"slow": 0.1, "box": 1}}},
 		Regions: regions,
 		Run:     RunSpec{Dt: 1e-4, Duration: 1, SampleInterval: 1}}
-	m := &Model{Spec: s, full: s, Grid: g, nRegions: len(g.RegionNames()), tileRegions: map[string]int{}}
-	for i, nm := range g.TileRegions() {
-		m.tileRegions[nm] = i
+	m, err := NewModel(s)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// The steps of NewModel after the geometry is built.
-	for _, f := range []func() error{m.expand, m.compileSpecies, m.chooseDt, m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
-		if err := f(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m.buildObservables()
-	m.buildFast()
 	return m
 }
 

@@ -13,6 +13,17 @@ type BoxSpec struct {
 	Size      [3]float64 // µm
 	Voxel     float64    // µm
 	Absorbing []string   // faces that absorb instead of reflecting
+	// Regions name parts of the box as volume regions (for a D or a
+	// porous medium of their own); free voxels whose centre lies in none
+	// are in region "box". Later entries win where they overlap.
+	Regions []BoxRegion
+}
+
+// BoxRegion is the axis-aligned part [Lo, Hi) of a box (µm, box
+// coordinates) given its own volume region.
+type BoxRegion struct {
+	Name   string
+	Lo, Hi [3]float64
 }
 
 var faceNames = [6]string{"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"}
@@ -34,6 +45,11 @@ func Box(s BoxSpec) (*Grid, error) {
 			return nil, fmt.Errorf("space: box size %g µm along %c is not a whole number of %g µm voxels", s.Size[a], "xyz"[a], s.Voxel)
 		}
 		n[a] += 2
+	}
+	for _, r := range s.Regions {
+		if r.Name == "" || r.Name == "box" {
+			return nil, fmt.Errorf("space: a box region needs a name other than \"box\", got %q", r.Name)
+		}
 	}
 	absorb := [6]bool{}
 	for _, f := range s.Absorbing {
@@ -71,7 +87,14 @@ func Box(s BoxSpec) (*Grid, error) {
 				}
 				b.Set(i, j, k, kind)
 				if kind == Free {
-					b.SetRegion(i, j, k, "box")
+					name := "box"
+					ctr := b.Grid().Center(i, j, k)
+					for _, r := range s.Regions {
+						if ctr[0] >= r.Lo[0] && ctr[0] < r.Hi[0] && ctr[1] >= r.Lo[1] && ctr[1] < r.Hi[1] && ctr[2] >= r.Lo[2] && ctr[2] < r.Hi[2] {
+							name = r.Name
+						}
+					}
+					b.SetRegion(i, j, k, name)
 				}
 			}
 		}

@@ -71,6 +71,7 @@ func Checks() []Check {
 		{Name: "T9 first-order decay", Quick: true, Run: func(s uint64) []Result { return checkDecay(s, 1) }},
 		{Name: "T9 first-order decay dt/4", Quick: false, Run: func(s uint64) []Result { return checkDecay(s, 4) }},
 		{Name: "T9 branching", Quick: true, Run: checkBranching},
+		{Name: "D and alpha interfaces", Quick: false, Run: checkInterface},
 		{Name: "conservation", Quick: true, Run: checkConservation},
 		{Name: "determinism", Quick: true, Run: checkDeterminism},
 		{Name: "T8 Michaelis-Menten uptake", Quick: true, Run: func(s uint64) []Result { return checkMichaelisMenten(s, false, 1, 8) }},
