@@ -33,14 +33,13 @@ func m1Spec(n int) montecarlo.Spec {
 
 // report adds the standard metrics for molSteps molecule-steps done in b.N
 // iterations.
-func report(b *testing.B, molSteps float64, molecules int, before, after *runtime.MemStats, steps int) {
+func report(b *testing.B, molSteps float64, before, after *runtime.MemStats, steps int) {
 	b.Helper()
 	secs := b.Elapsed().Seconds()
 	b.ReportMetric(molSteps/secs, "molsteps/s")
 	b.ReportMetric(secs*1e9/molSteps, "ns/molstep")
 	b.ReportMetric(float64(agents.BytesPerMolecule), "B/molecule")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(steps), "allocs/step")
-	_ = molecules
 }
 
 // benchSteps runs b.N × steps engine steps of spec after warm-up, with
@@ -68,7 +67,7 @@ func benchSteps(b *testing.B, spec montecarlo.Spec, warm, steps int) {
 	}
 	runtime.ReadMemStats(&after)
 	b.StopTimer()
-	report(b, molSteps, e.Molecules().Len(), &before, &after, b.N*steps)
+	report(b, molSteps, &before, &after, b.N*steps)
 }
 
 // BenchmarkM1FreeDiffusion: 100,000 molecules in the M1 box, one core.
@@ -76,35 +75,13 @@ func BenchmarkM1FreeDiffusion(b *testing.B) {
 	benchSteps(b, m1Spec(100000), 200, 100)
 }
 
-// BenchmarkCA1Cleft: the default CA1 synapse shape: 3000 glutamate released
-// at the PSD centre, AMPA receptors on the PSD, GLT-1 on the perisynaptic
-// ring, absorbing outer boundary. Measured over the first 0.5 ms after
-// release (the busy part of the run), restarting each iteration.
+// BenchmarkCA1Cleft: the default CA1 synapse (preset glutamate-ca1): 3000
+// glutamate released at the PSD centre, 80 AMPA receptors on the PSD,
+// GLT-1 on the perisynaptic ring, absorbing outer boundary. Measured over
+// the first 0.5 ms after release (the busy part of the run), restarting
+// each iteration.
 func BenchmarkCA1Cleft(b *testing.B) {
-	m, err := montecarlo.NewModel(ca1Spec())
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := montecarlo.NewEngine(m)
-	const steps = 5000
-	var before, after runtime.MemStats
-	molSteps := 0.0
-	e.Reset(1, 0)
-	for i := 0; i < steps; i++ { // warm the allocations
-		e.Step()
-	}
-	b.ResetTimer()
-	runtime.ReadMemStats(&before)
-	for it := 0; it < b.N; it++ {
-		e.Reset(1, it+1)
-		for i := 0; i < steps; i++ {
-			molSteps += float64(e.Molecules().Len())
-			e.Step()
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.StopTimer()
-	report(b, molSteps, 3000, &before, &after, b.N*steps)
+	benchPreset(b, "glutamate-ca1", 5000)
 }
 
 // BenchmarkM1Workers runs whole M1 replicates (10,000 molecules, 1000

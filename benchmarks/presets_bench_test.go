@@ -37,7 +37,7 @@ func benchPreset(b *testing.B, name string, steps int) {
 	}
 	runtime.ReadMemStats(&after)
 	b.StopTimer()
-	report(b, molSteps, 0, &before, &after, b.N*steps)
+	report(b, molSteps, &before, &after, b.N*steps)
 	b.ReportMetric(float64(steps)*m.Dt, "sim-ms/op")
 }
 
