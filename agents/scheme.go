@@ -326,3 +326,33 @@ func (s *Sites) add(typ, state uint16, tile, voxel int32) int {
 func (s *Sites) Reset() {
 	s.Type, s.State, s.Tile, s.Voxel, s.Gen, s.Since, s.Next = s.Type[:0], s.State[:0], s.Tile[:0], s.Voxel[:0], s.Gen[:0], s.Since[:0], s.Next[:0]
 }
+
+// BindRate is the total k_on (µm³/ms) of the binds of explicit species sp
+// out of state s.
+func (c *Compiled) BindRate(s, sp int) float64 {
+	k := 0.0
+	for _, b := range c.Binds[s] {
+		if b.Species == sp {
+			k += b.KOn
+		}
+	}
+	return k
+}
+
+// PickBind chooses among the binds of species sp out of state s in
+// proportion to their k_on, given x uniform in [0, BindRate(s, sp)), and
+// returns the state the site goes to (-1 if s binds no sp).
+func (c *Compiled) PickBind(s, sp int, x float64) int {
+	to := -1
+	for _, b := range c.Binds[s] {
+		if b.Species != sp {
+			continue
+		}
+		to = b.To
+		if x < b.KOn {
+			break
+		}
+		x -= b.KOn
+	}
+	return to
+}

@@ -86,24 +86,7 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 				pr := m.bindP[ty][state][sp*m.nRegions+g.Region(v)]
 				if u := e.rng.Float64(); u < pr {
 					// Competing binds of this species split by k_on.
-					to := -1
-					tot := 0.0
-					for _, b := range c.Binds[state] {
-						if b.Species == sp {
-							tot += b.KOn
-						}
-					}
-					x := u / pr * tot
-					for _, b := range c.Binds[state] {
-						if b.Species != sp {
-							continue
-						}
-						to = b.To
-						if x < b.KOn {
-							break
-						}
-						x -= b.KOn
-					}
+					to := c.PickBind(state, sp, u/pr*c.BindRate(state, sp))
 					e.setState(s, to, float64(e.step+1)*m.Dt)
 					mol.Remove(i)
 					return false

@@ -161,17 +161,7 @@ func (e *Engine) volumeReact(i int) bool {
 		x -= k * (h - l)
 	}
 	ty, st := int(e.sites.Type[chosen]), int(e.sites.State[chosen])
-	to := -1
-	for _, b := range m.schemes[ty].Binds[st] {
-		if b.Species != sp {
-			continue
-		}
-		to = b.To
-		if x < b.KOn {
-			break
-		}
-		x -= b.KOn
-	}
+	to := m.schemes[ty].PickBind(st, sp, x)
 	e.setState(chosen, to, lo+(hi-lo)*e.rng.Float64())
 	e.mol.Remove(i)
 	return true
