@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,18 +22,6 @@ func execMC(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	root.SetArgs(args)
 	err = root.Execute()
 	return out.String(), errb.String(), err
-}
-
-// exitCode returns the exit code mc would exit with for err.
-func codeOf(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	return exitFailure
 }
 
 // toyRun writes a synthetic run and returns its directory.
@@ -117,7 +104,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err := execMC(t, "analyze", dir)
-	if codeOf(err) != exitFailure || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "--skip-bad") {
+	if exitCode(err) != exitFailure || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "--skip-bad") {
 		t.Errorf("empty file: %v", err)
 	}
 	out, stderr, err := execMC(t, "analyze", dir, "--skip-bad")
@@ -127,20 +114,20 @@ func TestAnalyzeBadInput(t *testing.T) {
 	os.Remove(empty)
 
 	_, _, err = execMC(t, "analyze", dir, "--observable", "glutamate")
-	if codeOf(err) != exitUsage || !strings.Contains(err.Error(), "free_cleft, open_ampa") {
+	if exitCode(err) != exitUsage || !strings.Contains(err.Error(), "free_cleft, open_ampa") {
 		t.Errorf("missing observable: %v", err)
 	}
 	other := toyRun(t, analysistest.Spec{Replicates: 2, FirstReplicate: 2, ModelHash: func(string) string { return "another" }})
 	_, _, err = execMC(t, "analyze", dir, other)
-	if codeOf(err) != exitFailure || !strings.Contains(err.Error(), "mixes files from 2 different models") || !strings.Contains(err.Error(), other) {
+	if exitCode(err) != exitFailure || !strings.Contains(err.Error(), "mixes files from 2 different models") || !strings.Contains(err.Error(), other) {
 		t.Errorf("mixed models: %v", err)
 	}
 	_, _, err = execMC(t, "analyze", dir, "--format", "xml")
-	if codeOf(err) != exitUsage {
+	if exitCode(err) != exitUsage {
 		t.Errorf("bad format: %v", err)
 	}
 	_, _, err = execMC(t, "analyze", filepath.Join(dir, "nope"))
-	if codeOf(err) != exitUsage {
+	if exitCode(err) != exitUsage {
 		t.Errorf("missing path: %v", err)
 	}
 }

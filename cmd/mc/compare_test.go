@@ -61,10 +61,10 @@ func TestCompareConditions(t *testing.T) {
 	if rows, _ := contrastRows(t, out); rows["peak_free_cleft"]["diff"] != -100.0 {
 		t.Errorf("reference drug: %v", rows["peak_free_cleft"])
 	}
-	if _, _, err := execMC(t, "compare", toyRun(t, analysistest.Spec{Replicates: 2})); codeOf(err) != exitUsage || !strings.Contains(err.Error(), "nothing to compare") {
+	if _, _, err := execMC(t, "compare", toyRun(t, analysistest.Spec{Replicates: 2})); exitCode(err) != exitUsage || !strings.Contains(err.Error(), "nothing to compare") {
 		t.Errorf("one condition: %v", err)
 	}
-	if _, _, err := execMC(t, "compare", dir, "--conditions", "control,placebo"); codeOf(err) != exitUsage {
+	if _, _, err := execMC(t, "compare", dir, "--conditions", "control,placebo"); exitCode(err) != exitUsage {
 		t.Errorf("unknown condition: %v", err)
 	}
 }

@@ -71,9 +71,17 @@ func main() {
 		return
 	}
 	fmt.Fprintln(os.Stderr, "mc:", err)
+	os.Exit(exitCode(err))
+}
+
+// exitCode is the process exit status for an error returned by a command.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		os.Exit(ee.code)
+		return ee.code
 	}
-	os.Exit(exitFailure)
+	return exitFailure
 }

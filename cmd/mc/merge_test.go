@@ -1,37 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// mcInProcess runs the mc command line in this process.
-func mcInProcess(t *testing.T, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	root := newRootCmd()
-	var o, e bytes.Buffer
-	root.SetOut(&o)
-	root.SetErr(&e)
-	root.SetArgs(args)
-	err = root.Execute()
-	return o.String(), e.String(), err
-}
-
-// exitCode is the exit code main would use for err.
-func exitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	return exitFailure
-}
 
 // smallRunArgs is a tiny run of two conditions: 6 replicates in parts of 2.
 var smallRunArgs = []string{"--set", "run.duration=0.05 ms", "--set", "release[0].molecules=100", "--replicates", "6",
@@ -42,7 +16,7 @@ func TestMergeCommand(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	dir := filepath.Join(t.TempDir(), "run")
-	if _, _, err := mcInProcess(t, append([]string{"run", "-q", "--out", dir}, smallRunArgs...)...); err != nil {
+	if _, _, err := execMC(t, append([]string{"run", "-q", "--out", dir}, smallRunArgs...)...); err != nil {
 		t.Fatal(err)
 	}
 	before := readRun(t, dir)
@@ -50,7 +24,7 @@ func TestMergeCommand(t *testing.T) {
 		t.Fatalf("%d files before merging, want 12", n)
 	}
 
-	out, _, err := mcInProcess(t, "merge", dir)
+	out, _, err := execMC(t, "merge", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +37,7 @@ func TestMergeCommand(t *testing.T) {
 	}
 	sameRun(t, before, readRun(t, dir))
 
-	out, _, err = mcInProcess(t, "status", dir)
+	out, _, err = execMC(t, "status", dir)
 	if err != nil || !strings.Contains(out, "6 parts: 6 done, 0 missing, 0 corrupt") {
 		t.Errorf("mc status after merge: %v\n%s", err, out)
 	}
@@ -80,7 +54,7 @@ func TestMergeCommand(t *testing.T) {
 		return m
 	}
 	mtimes := stat()
-	out, _, err = mcInProcess(t, append([]string{"run", "--out", dir, "--resume"}, smallRunArgs...)...)
+	out, _, err = execMC(t, append([]string{"run", "--out", dir, "--resume"}, smallRunArgs...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,12 +70,12 @@ func TestMergeCommand(t *testing.T) {
 		t.Errorf("mc run --resume after merge added files: %v", visibleFiles(t, dir))
 	}
 
-	out, _, err = mcInProcess(t, "merge", dir)
+	out, _, err = execMC(t, "merge", dir)
 	if err != nil || !strings.Contains(out, "already merged (4 files for 6 parts); nothing to do") {
 		t.Errorf("second mc merge: %v\n%s", err, out)
 	}
 	// Inspect shows the updated replicate range.
-	out, _, err = mcInProcess(t, "inspect", filepath.Join(dir, files[0]))
+	out, _, err = execMC(t, "inspect", filepath.Join(dir, files[0]))
 	if err != nil || !strings.Contains(out, "0-5") {
 		t.Errorf("mc inspect of a merged file: %v\n%s", err, out)
 	}
@@ -112,20 +86,20 @@ func TestMergeCommandErrors(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	dir := filepath.Join(t.TempDir(), "run")
-	if _, _, err := mcInProcess(t, append([]string{"run", "-q", "--out", dir, "--task", "0", "--tasks", "2"}, smallRunArgs...)...); err != nil {
+	if _, _, err := execMC(t, append([]string{"run", "-q", "--out", dir, "--task", "0", "--tasks", "2"}, smallRunArgs...)...); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := mcInProcess(t, "merge", dir)
+	_, _, err := execMC(t, "merge", dir)
 	if err == nil || !strings.Contains(err.Error(), "is incomplete: 3 of 6 parts are not done") || exitCode(err) != exitFailure {
 		t.Errorf("merge of half a run: %v", err)
 	}
-	if _, _, err := mcInProcess(t, "merge", "--max-rows", "-1", dir); exitCode(err) != exitUsage {
+	if _, _, err := execMC(t, "merge", "--max-rows", "-1", dir); exitCode(err) != exitUsage {
 		t.Errorf("--max-rows -1: %v", err)
 	}
-	if _, _, err := mcInProcess(t, "merge", filepath.Join(dir, "nothing")); err == nil {
+	if _, _, err := execMC(t, "merge", filepath.Join(dir, "nothing")); err == nil {
 		t.Error("merge of a missing directory succeeded")
 	}
-	if _, _, err := mcInProcess(t, "merge"); err == nil {
+	if _, _, err := execMC(t, "merge"); err == nil {
 		t.Error("merge without a directory succeeded")
 	}
 }

@@ -72,13 +72,13 @@ func TestPlotPNGAndSVG(t *testing.T) {
 		t.Errorf("--condition drug still plots control: %s", all)
 	}
 
-	if _, _, err := execMC(t, "plot", dir, "-o", filepath.Join(out, "fig.jpg")); codeOf(err) != exitUsage {
+	if _, _, err := execMC(t, "plot", dir, "-o", filepath.Join(out, "fig.jpg")); exitCode(err) != exitUsage {
 		t.Errorf(".jpg: %v", err)
 	}
-	if _, _, err := execMC(t, "plot", dir); codeOf(err) != exitUsage {
+	if _, _, err := execMC(t, "plot", dir); exitCode(err) != exitUsage {
 		t.Errorf("no -o: %v", err)
 	}
-	if _, _, err := execMC(t, "plot", dir, "-o", png1, "--observable", "nope"); codeOf(err) != exitUsage || !strings.Contains(err.Error(), "open_ampa") {
+	if _, _, err := execMC(t, "plot", dir, "-o", png1, "--observable", "nope"); exitCode(err) != exitUsage || !strings.Contains(err.Error(), "open_ampa") {
 		t.Errorf("unknown observable: %v", err)
 	}
 }

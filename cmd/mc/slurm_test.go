@@ -32,7 +32,7 @@ func TestSlurmScript(t *testing.T) {
 	tmp := t.TempDir()
 	writeModel(t, tmp)
 	t.Chdir(tmp) // relative model and --out paths must come out absolute
-	out, stderr, err := mcInProcess(t, "slurm", "model.yaml", "--tasks", "4", "--time", "1:30:00", "--mem", "2G",
+	out, stderr, err := execMC(t, "slurm", "model.yaml", "--tasks", "4", "--time", "1:30:00", "--mem", "2G",
 		"--cpus-per-task", "3", "--partition", "short", "--job-name", "ca1-sweep", "--account", "lab42",
 		"--replicates", "40", "--replicates-per-part", "4", "--seed", "9", "--set", "run.duration=1 ms",
 		"--sweep", "species[0].D=0.2 um^2/ms,0.4 um^2/ms", "--out", "runs/a")
@@ -96,24 +96,24 @@ func TestSlurmScript(t *testing.T) {
 	// run is refused.
 	args := []string{"slurm", "model.yaml", "--tasks", "4", "--time", "90", "--mem", "2G", "--replicates", "40",
 		"--replicates-per-part", "4", "--seed", "9", "--set", "run.duration=1 ms", "--sweep", "species[0].D=0.2 um^2/ms,0.4 um^2/ms", "--out", "runs/a"}
-	if _, _, err := mcInProcess(t, args...); err == nil || !strings.Contains(err.Error(), "already holds a run: add --resume") {
+	if _, _, err := execMC(t, args...); err == nil || !strings.Contains(err.Error(), "already holds a run: add --resume") {
 		t.Errorf("second mc slurm into the run: %v", err)
 	}
-	if _, _, err := mcInProcess(t, append(args, "--resume")...); err != nil {
+	if _, _, err := execMC(t, append(args, "--resume")...); err != nil {
 		t.Errorf("mc slurm --resume: %v", err)
 	}
-	if _, _, err := mcInProcess(t, append(args, "--resume", "--seed", "10")...); err == nil || !strings.Contains(err.Error(), "seed 9 there, 10 now") {
+	if _, _, err := execMC(t, append(args, "--resume", "--seed", "10")...); err == nil || !strings.Contains(err.Error(), "seed 9 there, 10 now") {
 		t.Errorf("mc slurm --resume with another seed: %v", err)
 	}
 	os.WriteFile(filepath.Join(tmp, "runs", "junk"), nil, 0o644)
-	if _, _, err := mcInProcess(t, "slurm", "--tasks", "2", "--time", "5", "--mem", "1G", "--out", "runs"); err == nil || !strings.Contains(err.Error(), "not empty and holds no run") {
+	if _, _, err := execMC(t, "slurm", "--tasks", "2", "--time", "5", "--mem", "1G", "--out", "runs"); err == nil || !strings.Contains(err.Error(), "not empty and holds no run") {
 		t.Errorf("mc slurm into a foreign directory: %v", err)
 	}
 }
 
 func TestSlurmPresetDefault(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	out, stderr, err := mcInProcess(t, "slurm", "--tasks", "3", "--time", "10", "--mem", "500M", "--out", dir)
+	out, stderr, err := execMC(t, "slurm", "--tasks", "3", "--time", "10", "--mem", "500M", "--out", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestSlurmPresetDefault(t *testing.T) {
 	if !strings.Contains(stderr, "warning: 3 tasks for 1 parts") {
 		t.Errorf("no warning about idle tasks: %q", stderr)
 	}
-	out, _, err = mcInProcess(t, "slurm", "--tasks", "1", "--time", "10", "--mem", "500M", "--workers", "6", "--out", dir+"2")
+	out, _, err = execMC(t, "slurm", "--tasks", "1", "--time", "10", "--mem", "500M", "--workers", "6", "--out", dir+"2")
 	if err != nil || !strings.Contains(out, "--workers 6 --resume") || !strings.Contains(out, "#SBATCH --array=0-0\n") {
 		t.Errorf("--workers 6, --tasks 1: %v\n%s", err, out)
 	}
@@ -166,7 +166,7 @@ func TestSlurmFlagErrors(t *testing.T) {
 		{append([]string{"slurm", "--out", filepath.Join(t.TempDir(), "100%")}, append(ok, "--tasks", "2")...), "cannot carry this path"},
 		{base(append(ok, "--tasks", "2", "no-such-model.yaml")...), "no-such-model.yaml"},
 	} {
-		_, _, err := mcInProcess(t, tc.args...)
+		_, _, err := execMC(t, tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.msg) || exitCode(err) != exitUsage {
 			t.Errorf("%v: error %v (exit %d), want %q (exit %d)", tc.args[3:], err, exitCode(err), tc.msg, exitUsage)
 		}
@@ -212,7 +212,7 @@ func fakeSbatch(t *testing.T, answer string, code int) (saved string) {
 func TestSlurmSubmit(t *testing.T) {
 	saved := fakeSbatch(t, "4242;cluster1", 0)
 	dir := filepath.Join(t.TempDir(), "run")
-	out, stderr, err := mcInProcess(t, "slurm", "--tasks", "2", "--time", "10", "--mem", "1G", "--out", dir, "--submit")
+	out, stderr, err := execMC(t, "slurm", "--tasks", "2", "--time", "10", "--mem", "1G", "--out", dir, "--submit")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,12 +233,12 @@ func TestSlurmSubmit(t *testing.T) {
 	}
 
 	fakeSbatch(t, "sbatch: error: Batch job submission failed: Invalid partition name specified", 1)
-	_, _, err = mcInProcess(t, "slurm", "--tasks", "2", "--time", "10", "--mem", "1G", "--out", dir, "--resume", "--submit")
+	_, _, err = execMC(t, "slurm", "--tasks", "2", "--time", "10", "--mem", "1G", "--out", dir, "--resume", "--submit")
 	if err == nil || !strings.Contains(err.Error(), "sbatch failed") {
 		t.Errorf("failing sbatch: %v", err)
 	}
 	t.Setenv("PATH", t.TempDir())
-	_, _, err = mcInProcess(t, "slurm", "--tasks", "2", "--time", "10", "--mem", "1G", "--out", dir, "--resume", "--submit")
+	_, _, err = execMC(t, "slurm", "--tasks", "2", "--time", "10", "--mem", "1G", "--out", dir, "--resume", "--submit")
 	if err == nil || !strings.Contains(err.Error(), "sbatch is not on PATH") {
 		t.Errorf("no sbatch: %v", err)
 	}
