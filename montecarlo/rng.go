@@ -168,26 +168,38 @@ func newZigTables() *zigTables {
 }
 
 // Norm returns a standard normal variate (exact ziggurat: the fast path
-// accepts about 98.8% of draws with one 64-bit random number).
+// accepts about 98.8% of draws with one 64-bit random number). The fast
+// path is small enough to inline and sets the sign without a branch.
 func (s *Stream) Norm() float64 {
+	r := s.src.Uint64()
+	i := r & (zigLayers - 1)
+	if u := r >> 8; u < zig.k[i] {
+		return math.Float64frombits(math.Float64bits(float64(u)*zig.w[i]) | (r&0x80)<<56)
+	}
+	return s.normRetry(r)
+}
+
+// normRetry finishes a draw that missed the fast path: the wedge or tail
+// test for r, then fresh draws until one is accepted.
+func (s *Stream) normRetry(r uint64) float64 {
 	for {
-		r := s.src.Uint64()
 		i := r & (zigLayers - 1)
 		u := r >> 8 // 56 bits
 		neg := r&0x80 != 0
+		var x float64
+		ok := true
 		if u < zig.k[i] {
-			x := float64(u) * zig.w[i]
+			x = float64(u) * zig.w[i]
+		} else {
+			x, ok = s.normSlow(i, u)
+		}
+		if ok {
 			if neg {
 				return -x
 			}
 			return x
 		}
-		if x, ok := s.normSlow(i, u); ok {
-			if neg {
-				return -x
-			}
-			return x
-		}
+		r = s.src.Uint64()
 	}
 }
 
