@@ -152,8 +152,16 @@ func (m *Model) buildGeometry() error {
 		m.Grid, err = space.Cleft(g.Cleft)
 	case "box":
 		m.Grid, err = space.Box(g.Box)
+	case "mask":
+		shape, data := g.MaskShape, g.MaskData
+		if data == nil {
+			if shape, data, err = space.ReadNPYFile(g.Mask.Path); err != nil {
+				return fieldErr("geometry.file", "%v", err)
+			}
+		}
+		m.Grid, err = space.Mask(g.Mask, shape, data)
 	default:
-		return fieldErr("geometry.kind", "must be \"cleft\" or \"box\", got %q", g.Kind)
+		return fieldErr("geometry.kind", "must be \"cleft\", \"box\" or \"mask\", got %q", g.Kind)
 	}
 	if err != nil {
 		return fieldErr("geometry", "%v", err)
@@ -269,6 +277,9 @@ func (m *Model) smallestFeature() float64 {
 	g := m.Spec.Geometry
 	if g.Kind == "cleft" {
 		return g.Cleft.Width
+	}
+	if g.Kind == "mask" { // a mask's thinnest gap is unknown: two voxels
+		return 2 * g.Mask.Voxel
 	}
 	l := math.Min(g.Box.Size[0], math.Min(g.Box.Size[1], g.Box.Size[2]))
 	return l

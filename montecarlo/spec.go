@@ -30,9 +30,15 @@ type Spec struct {
 
 // GeometrySpec selects and sizes a geometry builder.
 type GeometrySpec struct {
-	Kind  string // "cleft" or "box"
+	Kind  string // "cleft", "box" or "mask"
 	Cleft space.CleftSpec
 	Box   space.BoxSpec
+	// Mask is a voxel-mask geometry (space.Mask). MaskShape and MaskData
+	// hold its labels as space.ReadNPY returns them; when MaskData is nil
+	// NewModel reads them from Mask.Path.
+	Mask      space.MaskSpec
+	MaskShape [3]int
+	MaskData  []uint16
 }
 
 // SpeciesSpec is a diffusing species.

@@ -381,7 +381,7 @@ func (d *decoder) decode(root *yaml.Node) montecarlo.Spec {
 	if f, ok := top.m["geometry"]; ok {
 		s.Geometry = d.geometry(f)
 	} else {
-		d.missing(top, "geometry", "a mapping with kind: cleft or kind: box")
+		d.missing(top, "geometry", "a mapping with kind: cleft, box or mask")
 	}
 	if f, ok := top.m["species"]; ok {
 		d.each(f, func(n *yaml.Node, p string) { s.Species = append(s.Species, d.species(n, p)) })
@@ -437,19 +437,20 @@ func (d *decoder) geometry(f field) montecarlo.GeometrySpec {
 	if f.val.Kind != yaml.MappingNode {
 		return g
 	}
-	kind, ok := d.choice(fs, "kind", []string{"cleft", "box"}, true)
+	kind, ok := d.choice(fs, "kind", []string{"cleft", "box", "mask"}, true)
 	if !ok {
 		return g
 	}
 	g.Kind, d.kind = kind, kind
-	own, other := cleftKeys, boxKeys
-	if kind == "box" {
-		own, other = boxKeys, cleftKeys
-	}
-	for _, k := range other {
+	own := map[string][]string{"cleft": cleftKeys, "box": boxKeys, "mask": maskKeys}[kind]
+	for _, k := range geometryKeys[1:] {
 		if f, ok := fs.m[k]; ok && !contains(own, k) {
 			d.errf(f.key, f.path, "%s is not a field of a %s geometry (fields: kind, %s)", k, kind, quoteList(own))
 		}
+	}
+	if kind == "mask" {
+		d.maskGeometry(fs, &g)
+		return g
 	}
 	length := func(name string, dst *float64) {
 		if v, ok := d.qty(fs, name, Length, positive, true); ok {
@@ -1015,6 +1016,9 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		d.errPath(path, "unknown %s %q%s (%s: %s)", what, name, suggest(name, known), plural, quoteList(known))
 	}
 	vol, mem := volumeRegions(s.Geometry.Kind), membraneRegions(s.Geometry.Kind)
+	if s.Geometry.Kind == "mask" {
+		vol, mem = maskRegions(s.Geometry.Mask)
+	}
 	for i, sp := range s.Species {
 		for _, r := range sortedKeys(sp.DRegion) {
 			if vol != nil && !contains(vol, r) {

@@ -130,6 +130,12 @@ func (s *Source) refine(path, msg string) string {
 			narrow = "geometry.size"
 		} else if regexp.MustCompile(`box face`).MatchString(msg) {
 			narrow = "geometry.absorbing"
+		} else if m := regexp.MustCompile(`^space: mask label (\d+)`).FindStringSubmatch(msg); m != nil {
+			narrow = "geometry.labels." + m[1]
+		} else if regexp.MustCompile(`^space: mask voxel`).MatchString(msg) {
+			narrow = "geometry.voxel"
+		} else if regexp.MustCompile(`^space: (the )?mask`).MatchString(msg) {
+			narrow = "geometry.file"
 		}
 	}
 	if narrow != "" && (try(narrow) || try(parent(narrow))) {

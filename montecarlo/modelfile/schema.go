@@ -7,7 +7,9 @@ var (
 	topKeys         = []string{"name", "description", "geometry", "regions", "species", "baths", "drugs", "sites", "placement", "release", "degradation", "run"}
 	cleftKeys       = []string{"voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height"}
 	boxKeys         = []string{"voxel", "size", "absorbing"}
-	geometryKeys    = []string{"kind", "voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height", "size", "absorbing"}
+	maskKeys        = []string{"file", "voxel", "origin", "shape", "labels"}
+	maskLabelKeys   = []string{"kind", "region", "membrane"}
+	geometryKeys    = []string{"kind", "voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height", "size", "absorbing", "file", "origin", "shape", "labels"}
 	speciesKeys     = []string{"name", "D", "D_region"}
 	bathKeys        = []string{"name", "concentration"}
 	siteKeys        = []string{"name", "transporter", "outward", "inward", "conductance", "driving_force", "scheme"}
@@ -42,7 +44,7 @@ func mapping(keys []string, sub map[string]*schema) *schema {
 func list(elem *schema, named bool) *schema { return &schema{elem: elem, named: named} }
 
 var topSchema = mapping(topKeys, map[string]*schema{
-	"geometry": mapping(geometryKeys, nil),
+	"geometry": mapping(geometryKeys, map[string]*schema{"labels": {free: true}}),
 	"species":  list(mapping(speciesKeys, map[string]*schema{"D_region": {free: true}}), true),
 	"baths":    list(mapping(bathKeys, nil), true),
 	"regions":  list(mapping(regionKeys, nil), true),
