@@ -31,6 +31,15 @@ type Engine struct {
 	values      []float64 // scratch sample vector
 	nextRelease []int
 
+	// Queued releases (see releasesites.go): the events of this replicate
+	// sorted by time, the next one due, the sites of each release entry,
+	// and scratch for fusion-pore binning.
+	relq     []relEvent
+	relNext  int
+	relSites [][]relSite
+	poreBins []int32
+	probeN   []int64 // scratch: molecules per concentration probe
+
 	baths *bathClock // nil unless a bath concentration changes in time
 
 	vol volIndex // volume sites by voxel (see volume.go)
@@ -73,6 +82,7 @@ func NewEngine(m *Model) *Engine {
 	e.free = make([]int64, ns*m.nRegions)
 	e.values = make([]float64, len(m.obs.cols))
 	e.nextRelease = make([]int, len(m.releases))
+	e.relSites = make([][]relSite, len(m.releases))
 	e.baths = newBathClock(m)
 	return e
 }
@@ -245,6 +255,7 @@ func (e *Engine) Reset(seed uint64, rep int) {
 	if m.pharm.anyVolume {
 		e.placeVolumeSites(place, init)
 	}
+	e.resetReleaseQueue(seed, rep)
 }
 
 // preloaded counts the molecules a site holds when it starts in a bound
@@ -314,6 +325,9 @@ func (e *Engine) release(t0, t1 float64) {
 	m := e.m
 	for ri := range m.releases {
 		r := &m.releases[ri]
+		if r.queued {
+			continue
+		}
 		for e.nextRelease[ri] < len(r.rel.Times) && r.rel.Times[e.nextRelease[ri]] < t1 {
 			e.nextRelease[ri]++
 			if r.rel.Probability < 1 && e.rng.Float64() >= r.rel.Probability {
@@ -338,6 +352,7 @@ func (e *Engine) release(t0, t1 float64) {
 			e.released[r.species] += int64(n)
 		}
 	}
+	e.releaseQueued(t1)
 	_ = t0
 }
 

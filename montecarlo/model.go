@@ -53,7 +53,8 @@ type Model struct {
 	steps       int
 	sampleEvery int
 
-	obs observables
+	obs    observables
+	probes probeIndex // concentration probes (see probes.go)
 
 	fast fastPath // fold boxes next to walls (see fastpath.go)
 }
@@ -75,6 +76,15 @@ type release struct {
 	voxel   int32
 	at      [3]float64
 	rel     agents.Release
+	// queued releases (Sites, Spontaneous or Pore) draw their events at
+	// Reset; see releasesites.go.
+	queued      bool
+	sites       []relSite // fixed sites (a lattice, or the point At)
+	cand        []int32   // candidate voxels of random sites
+	nRandom     int       // random sites per replicate
+	boxLo       [3]float64
+	spontaneous float64
+	pore        float64
 }
 
 // Species lists the diffusing species.
@@ -117,7 +127,13 @@ func NewModel(s Spec) (*Model, error) {
 	if err := m.compileRun(); err != nil {
 		return nil, err
 	}
+	if err := m.compileProbes(); err != nil {
+		return nil, err
+	}
 	m.buildObservables()
+	if err := m.checkColumnNames(); err != nil {
+		return nil, err
+	}
 	m.buildFast()
 	return m, nil
 }
@@ -580,7 +596,16 @@ func (m *Model) compileReleases() error {
 		}
 		rel := r.Release
 		rel.Probability = prob
-		if len(rel.Times) == 0 {
+		queued := r.Sites != nil || r.Spontaneous != 0 || r.Pore != 0
+		if queued {
+			if err := nonNegative(p+".spontaneous", r.Spontaneous, "1/ms"); err != nil {
+				return err
+			}
+			if err := nonNegative(p+".pore", r.Pore, "ms"); err != nil {
+				return err
+			}
+		}
+		if len(rel.Times) == 0 && !(queued && r.Spontaneous > 0) {
 			rel.Times = []float64{0}
 		}
 		for k, t := range rel.Times {
@@ -599,11 +624,25 @@ func (m *Model) compileReleases() error {
 			// Just inside the presynaptic membrane, a hair below the face.
 			at = [3]float64{0, 0, m.Spec.Geometry.Cleft.Width/2 - 1e-6}
 		}
+		if queued && r.Sites != nil {
+			c, err := m.compileReleaseSites(p, r)
+			if err != nil {
+				return err
+			}
+			c.species, c.rel = sp, rel
+			m.releases = append(m.releases, c)
+			continue
+		}
 		v, ok := m.Grid.Locate(at)
 		if !ok || m.Grid.Kind(v) != space.Free {
 			return fieldErr(p+".at", "release point (%g, %g, %g) µm is not in the extracellular space", at[0], at[1], at[2])
 		}
-		m.releases = append(m.releases, release{species: sp, voxel: int32(v), at: at, rel: rel})
+		c := release{species: sp, voxel: int32(v), at: at, rel: rel}
+		if queued {
+			c.queued, c.spontaneous, c.pore = true, r.Spontaneous, r.Pore
+			c.sites = []relSite{{at: at, voxel: int32(v)}}
+		}
+		m.releases = append(m.releases, c)
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ const (
 	obsConc
 	obsCurrent
 	obsTransporterCurrent
+	obsProbe
 )
 
 type obsCol struct {
@@ -134,6 +135,10 @@ func (m *Model) buildObservables() {
 				obsCol{kind: obsConc, species: sp, region: r, scale: ConcToMicroMolar(1 / (m.pharm.alpha[r] * vol[r]))})
 		}
 	}
+	for i, p := range m.probes.list {
+		add(p.name, "µM", fmt.Sprintf("mean free %s concentration in the sphere of radius %g µm at (%g, %g, %g) µm (per extracellular volume)",
+			m.species[p.species], math.Sqrt(p.r2), p.at[0], p.at[1], p.at[2]), obsCol{kind: obsProbe, site: i, scale: p.scale})
+	}
 	anyCurrent := false
 	for _, st := range m.siteTypes {
 		anyCurrent = anyCurrent || st.Conductance > 0
@@ -161,6 +166,9 @@ const elementaryChargePAms = 1.602176634e-4
 func (o *observables) fill(e *Engine, out []float64) {
 	m := e.m
 	nr := m.nRegions
+	if len(m.probes.list) > 0 {
+		e.countProbes()
+	}
 	for i, h := range o.how {
 		var v float64
 		switch h.kind {
@@ -194,6 +202,8 @@ func (o *observables) fill(e *Engine, out []float64) {
 			v = float64(e.emitted[h.species])
 		case obsConc:
 			v = float64(e.free[h.species*nr+h.region]) * h.scale
+		case obsProbe:
+			v = float64(e.probeN[h.site]) * h.scale
 		case obsTransporterCurrent:
 			if dt := e.t - e.tLast; dt > 0 {
 				v = -(e.charge - e.qLast) * elementaryChargePAms / dt

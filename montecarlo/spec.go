@@ -25,7 +25,10 @@ type Spec struct {
 	// Drugs are transport blockers and substrates at clamped
 	// concentrations; see DrugSpec.
 	Drugs []DrugSpec
-	Run   RunSpec
+	// Observables adds timeseries columns measured at places (see
+	// ObservableSpec) to the built-in ones.
+	Observables []ObservableSpec
+	Run         RunSpec
 }
 
 // GeometrySpec selects and sizes a geometry builder.
@@ -160,9 +163,60 @@ type DrugSpec struct {
 // ReleaseSpec is a release protocol; see agents.Release. When AtCleft is
 // set, the release point is the centre of the cleft just inside the
 // presynaptic membrane and At is ignored.
+//
+// Sites, when not nil, replaces the single point At by many release sites
+// (e.g. a lattice of terminals for volume transmission); each site releases
+// independently with Probability at each of Times. Spontaneous adds
+// Poisson release events at each site at that rate (1/ms) over the whole
+// run; with Spontaneous > 0 and no Times there is no evoked release. Pore,
+// when positive, is the duration (ms) of fusion-pore release: the
+// molecules of an event leave the site at times drawn uniformly over
+// [t, t + Pore) instead of all at t.
+//
+// Releases with Sites, Spontaneous or Pore draw their site positions,
+// event times and molecule counts at Engine.Reset from streams keyed by
+// (seed, replicate, release index), so they depend only on the seed and
+// the replicate, and cost nothing per step while no event is due.
 type ReleaseSpec struct {
 	agents.Release
-	AtCleft bool
+	AtCleft     bool
+	Sites       *ReleaseSites
+	Spontaneous float64 // 1/ms per site
+	Pore        float64 // ms
+}
+
+// ReleaseSites places many release sites in the extracellular space of a
+// volume region (Region, "" for every region) and, when Box is set, only
+// in the part of it inside the box [Min, Max) (µm). Give one of:
+//
+//   - Lattice: the spacing (µm) of a cubic lattice of sites at Min +
+//     spacing·(i + ½) along each axis (the box, or the grid's bounds),
+//     keeping the points that lie in free voxels of the region; the same
+//     for every replicate;
+//   - Density: sites per µm³ of the region's volume (tissue, not only its
+//     extracellular fraction), round(Density·V) of them placed uniformly
+//     at random in its free voxels (voxels whose centre lies in the box),
+//     drawn anew for each replicate.
+type ReleaseSites struct {
+	Lattice  float64 // µm
+	Density  float64 // per µm³
+	Region   string
+	Box      bool
+	Min, Max [3]float64 // µm, when Box
+}
+
+// ObservableSpec is a timeseries column measured at a place. Kind
+// "concentration_at" is the mean free concentration (µM) of Species in
+// the sphere of Radius (µm) around At: the number of free molecules in the
+// sphere divided by its extracellular volume (the sphere's volume in free
+// voxels, weighted by the volume fraction α of their region). Name is the
+// column name (default conc_<species>_at_<x>_<y>_<z>).
+type ObservableSpec struct {
+	Kind    string
+	Name    string
+	Species string
+	At      [3]float64 // µm
+	Radius  float64    // µm
 }
 
 // DegradationSpec is first-order destruction of free molecules of a

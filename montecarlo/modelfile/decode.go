@@ -409,6 +409,9 @@ func (d *decoder) decode(root *yaml.Node) montecarlo.Spec {
 	if f, ok := top.m["degradation"]; ok {
 		d.each(f, func(n *yaml.Node, p string) { s.Degradations = append(s.Degradations, d.degradation(n, p)) })
 	}
+	if f, ok := top.m["observables"]; ok {
+		d.each(f, func(n *yaml.Node, p string) { s.Observables = append(s.Observables, d.observable(n, p)) })
+	}
 	if f, ok := top.m["run"]; ok {
 		s.Run = d.run(f)
 	} else {
@@ -839,7 +842,12 @@ func (d *decoder) release(n *yaml.Node, path string) montecarlo.ReleaseSpec {
 		return r
 	}
 	r.Species, _ = d.str(fs, "species", true)
-	if f, ok := fs.m["at"]; ok {
+	if f, ok := fs.m["sites"]; ok {
+		if fs.has("at") {
+			d.errf(fs.m["at"].key, join(path, "at"), "give at (one release site) or sites (many), not both")
+		}
+		r.Sites = d.releaseSites(f)
+	} else if f, ok := fs.m["at"]; ok {
 		if f.val.Kind == yaml.ScalarNode {
 			if s, ok := d.scalar(f); ok {
 				if s == "cleft" {
@@ -848,19 +856,19 @@ func (d *decoder) release(n *yaml.Node, path string) montecarlo.ReleaseSpec {
 					d.errf(f.val, f.path, "must be cleft (the centre of the cleft, at the presynaptic membrane) or a point [x, y, z] with units; got %q", s)
 				}
 			}
-		} else if items, ok := d.seq(f); ok {
-			if len(items) != 3 {
-				d.errf(f.val, f.path, "a point needs three lengths [x, y, z], got %d", len(items))
-			} else {
-				for i, it := range items {
-					if v, ok := d.quantity(field{val: it, path: index(f.path, i)}, Length, anySign); ok {
-						r.At[i] = v
-					}
-				}
-			}
+		} else {
+			r.At, _ = d.point(f)
 		}
 	} else {
-		d.missing(fs, "at", "cleft, or a point [x, y, z] such as [0 um, 0 um, 0.009 um]")
+		d.missing(fs, "at", "cleft, or a point [x, y, z] such as [0 um, 0 um, 0.009 um]; or give sites")
+	}
+	if f, ok := fs.m["spontaneous"]; ok {
+		sp := d.mapping(f.val, f.path, spontaneousKeys)
+		r.Spontaneous, _ = d.qty(sp, "rate", Rate1, positive, true)
+	}
+	if f, ok := fs.m["pore"]; ok {
+		pf := d.mapping(f.val, f.path, poreKeys)
+		r.Pore, _ = d.qty(pf, "duration", Time, positive, true)
 	}
 	var given []string
 	for _, k := range []string{"time", "times", "train"} {
@@ -930,6 +938,79 @@ func (d *decoder) release(n *yaml.Node, path string) montecarlo.ReleaseSpec {
 		}
 	}
 	return r
+}
+
+// point decodes a point [x, y, z] of lengths.
+func (d *decoder) point(f field) ([3]float64, bool) {
+	var p [3]float64
+	items, ok := d.seq(f)
+	if !ok {
+		return p, false
+	}
+	if len(items) != 3 {
+		d.errf(f.val, f.path, "a point needs three lengths [x, y, z], got %d", len(items))
+		return p, false
+	}
+	all := true
+	for i, it := range items {
+		v, ok := d.quantity(field{val: it, path: index(f.path, i)}, Length, anySign)
+		p[i] = v
+		all = all && ok
+	}
+	return p, all
+}
+
+// releaseSites decodes the sites of a release: lattice: {spacing} or
+// density (per µm³), optionally in a region and a box: {min, max}.
+func (d *decoder) releaseSites(f field) *montecarlo.ReleaseSites {
+	st := &montecarlo.ReleaseSites{}
+	fs := d.mapping(f.val, f.path, releaseSiteKeys)
+	if f.val.Kind != yaml.MappingNode {
+		return st
+	}
+	st.Region, _ = d.str(fs, "region", false)
+	switch {
+	case fs.has("lattice") && fs.has("density"):
+		d.errf(fs.m["density"].key, join(f.path, "density"), "give lattice or density, not both")
+	case fs.has("lattice"):
+		lf := fs.m["lattice"]
+		lm := d.mapping(lf.val, lf.path, latticeKeys)
+		st.Lattice, _ = d.qty(lm, "spacing", Length, positive, true)
+	case fs.has("density"):
+		// Sites per µm³: "0.104 /um^3".
+		st.Density, _ = d.qty(fs, "density", Concentration, positive, true)
+	default:
+		d.missing(fs, "lattice", "a lattice: {spacing: 2 um}, or give density (e.g. 0.104 /um^3)")
+	}
+	if bf, ok := fs.m["box"]; ok {
+		bm := d.mapping(bf.val, bf.path, boxRangeKeys)
+		st.Box = true
+		for i, k := range []string{"min", "max"} {
+			dst := []*[3]float64{&st.Min, &st.Max}[i]
+			if g, ok := bm.m[k]; ok {
+				*dst, _ = d.point(g)
+			} else {
+				d.missing(bm, k, "a corner [x, y, z] of the box, e.g. [0 um, 0 um, 0 um]")
+			}
+		}
+	}
+	return st
+}
+
+// observable decodes one entry of observables.
+func (d *decoder) observable(n *yaml.Node, path string) montecarlo.ObservableSpec {
+	var o montecarlo.ObservableSpec
+	fs := d.mapping(n, path, observableKeys)
+	o.Kind, _ = d.choice(fs, "kind", []string{"concentration_at"}, true)
+	o.Name, _ = d.str(fs, "name", false)
+	o.Species, _ = d.str(fs, "species", true)
+	if f, ok := fs.m["at"]; ok {
+		o.At, _ = d.point(f)
+	} else if n.Kind == yaml.MappingNode {
+		d.missing(fs, "at", "the centre [x, y, z] of the probe, e.g. [1 um, 0 um, 0 um]")
+	}
+	o.Radius, _ = d.qty(fs, "radius", Length, positive, true)
+	return o
 }
 
 func (d *decoder) degradation(n *yaml.Node, path string) montecarlo.DegradationSpec {
@@ -1107,6 +1188,11 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 	for i, r := range s.Releases {
 		if !contains(explicit, r.Species) {
 			unknown(fmt.Sprintf("release[%d].species", i), "species", r.Species, explicit)
+		}
+	}
+	for i, o := range s.Observables {
+		if !contains(explicit, o.Species) {
+			unknown(fmt.Sprintf("observables[%d].species", i), "species", o.Species, explicit)
 		}
 	}
 	for i, g := range s.Degradations {

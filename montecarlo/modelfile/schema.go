@@ -4,7 +4,7 @@ package modelfile
 // order. The decoder rejects any other key, suggesting the nearest; the
 // override code uses the same tables to accept keys a file left out.
 var (
-	topKeys         = []string{"name", "description", "geometry", "regions", "species", "baths", "drugs", "sites", "placement", "release", "degradation", "run"}
+	topKeys         = []string{"name", "description", "geometry", "regions", "species", "baths", "drugs", "sites", "placement", "release", "degradation", "observables", "run"}
 	cleftKeys       = []string{"voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height"}
 	boxKeys         = []string{"voxel", "size", "absorbing"}
 	maskKeys        = []string{"file", "voxel", "origin", "shape", "labels"}
@@ -18,7 +18,13 @@ var (
 	placementKeys   = []string{"site", "region", "count", "density", "volume_density", "state"}
 	regionKeys      = []string{"name", "volume_fraction", "tortuosity"}
 	drugKeys        = []string{"name", "concentration", "targets", "k_on", "ki", "kind", "translocation", "release"}
-	releaseKeys     = []string{"species", "at", "time", "times", "train", "molecules", "distribution", "cv", "probability"}
+	releaseKeys     = []string{"species", "at", "sites", "time", "times", "train", "spontaneous", "molecules", "distribution", "cv", "probability", "pore"}
+	releaseSiteKeys = []string{"lattice", "density", "region", "box"}
+	latticeKeys     = []string{"spacing"}
+	boxRangeKeys    = []string{"min", "max"}
+	poreKeys        = []string{"duration"}
+	spontaneousKeys = []string{"rate"}
+	observableKeys  = []string{"kind", "name", "species", "at", "radius"}
 	trainKeys       = []string{"start", "frequency", "count"}
 	degradationKeys = []string{"species", "region", "rate"}
 	runKeys         = []string{"dt", "duration", "sample_interval", "replicates", "seed"}
@@ -54,8 +60,17 @@ var topSchema = mapping(topKeys, map[string]*schema{
 			"transitions": list(&schema{keys: transitionKeys, compact: true}, false),
 		}),
 	}), true),
-	"placement":   list(mapping(placementKeys, nil), false),
-	"release":     list(mapping(releaseKeys, map[string]*schema{"train": mapping(trainKeys, nil)}), false),
+	"placement": list(mapping(placementKeys, nil), false),
+	"release": list(mapping(releaseKeys, map[string]*schema{
+		"train": mapping(trainKeys, nil),
+		"sites": mapping(releaseSiteKeys, map[string]*schema{
+			"lattice": mapping(latticeKeys, nil),
+			"box":     mapping(boxRangeKeys, nil),
+		}),
+		"pore":        mapping(poreKeys, nil),
+		"spontaneous": mapping(spontaneousKeys, nil),
+	}), false),
+	"observables": list(mapping(observableKeys, nil), true),
 	"degradation": list(mapping(degradationKeys, nil), false),
 	"run":         mapping(runKeys, nil),
 })

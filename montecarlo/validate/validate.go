@@ -81,6 +81,8 @@ func Checks() []Check {
 		{Name: "SSRI selectivity", Quick: false, Run: checkSelectivity},
 		{Name: "amphetamine efflux", Quick: true, Run: checkAmphetamine},
 		{Name: "NMJ acetylcholinesterase", Quick: false, Run: checkNMJ},
+		{Name: "T10 porous point source", Quick: true, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.5, 1) }},
+		{Name: "T10 porous point source k = 19.5 /s dt/4", Quick: false, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.0195, 4) }},
 	}
 }
 
