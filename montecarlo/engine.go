@@ -312,16 +312,15 @@ func (e *Engine) Run(observe func(t float64, values []float64)) {
 // Step advances the replicate by one timestep.
 func (e *Engine) Step() {
 	m := e.m
-	t0 := float64(e.step) * m.Dt
 	t1 := float64(e.step+1) * m.Dt
-	e.release(t0, t1)
+	e.release(t1)
 	e.diffuse()
 	e.siteEvents(t1)
 	e.step++
 	e.t = t1
 }
 
-func (e *Engine) release(t0, t1 float64) {
+func (e *Engine) release(t1 float64) {
 	m := e.m
 	for ri := range m.releases {
 		r := &m.releases[ri]
@@ -353,7 +352,6 @@ func (e *Engine) release(t0, t1 float64) {
 		}
 	}
 	e.releaseQueued(t1)
-	_ = t0
 }
 
 // siteEvents fires the unimolecular site transitions due by t1, in time
