@@ -65,6 +65,10 @@ type MergeOptions struct {
 	// that stays as it is. 0 means no limit: one file per condition and
 	// table.
 	MaxRows int64
+
+	// crashAt, set only by tests, simulates a crash at the named step:
+	// Merge returns errCrash at once and cleans nothing up.
+	crashAt func(step string) bool
 }
 
 // MergeReport says what Merge did.
@@ -97,14 +101,11 @@ type mergeJournal struct {
 	Started    string   `json:"started"`
 }
 
-// crashAt, when set by tests, simulates a crash at the named step: Merge
-// returns errCrash at once and cleans nothing up.
-var crashAt func(step string) bool
-
 var errCrash = errors.New("simulated crash")
 
-func step(name string) error {
-	if crashAt != nil && crashAt(name) {
+// step marks a point where a test may simulate a crash.
+func (o MergeOptions) step(name string) error {
+	if o.crashAt != nil && o.crashAt(name) {
 		return errCrash
 	}
 	return nil
@@ -163,7 +164,7 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 		return rep, err
 	}
 	if MergePending(dir) {
-		if err := finishMerge(dir); err != nil {
+		if err := finishMerge(dir, o); err != nil {
 			return rep, err
 		}
 		rep.Finished = true
@@ -291,7 +292,7 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 				return rep, err
 			}
 		}
-		if err := step("staged " + cp.name); err != nil {
+		if err := o.step("staged " + cp.name); err != nil {
 			return rep, err
 		}
 	}
@@ -306,12 +307,12 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 		return rep, err
 	}
 	committed = true
-	if err := step("committed"); err != nil {
+	if err := o.step("committed"); err != nil {
 		return rep, err
 	}
 
 	// 4–6. Swap, manifest, clean up.
-	if err := finishMerge(dir); err != nil {
+	if err := finishMerge(dir, o); err != nil {
 		return rep, err
 	}
 	rep.Generation = j.Generation
@@ -561,7 +562,7 @@ func linkOrCopy(src, dst string) error {
 }
 
 // finishMerge performs steps 4–6 of a committed merge; it is idempotent.
-func finishMerge(dir string) error {
+func finishMerge(dir string, o MergeOptions) error {
 	stage := filepath.Join(dir, mergeDir)
 	b, err := os.ReadFile(filepath.Join(stage, journalName))
 	if err != nil {
@@ -591,14 +592,14 @@ func finishMerge(dir string) error {
 				if err := renameSync(live, old); err != nil {
 					return err
 				}
-				if err := step("moved old " + rel); err != nil {
+				if err := o.step("moved old " + rel); err != nil {
 					return err
 				}
 			}
 			if err := renameSync(staged, live); err != nil {
 				return err
 			}
-			if err := step("moved new " + rel); err != nil {
+			if err := o.step("moved new " + rel); err != nil {
 				return err
 			}
 		}
@@ -614,13 +615,13 @@ func finishMerge(dir string) error {
 	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), append(mb, '\n')); err != nil {
 		return err
 	}
-	if err := step("manifest"); err != nil {
+	if err := o.step("manifest"); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(filepath.Join(stage, "old")); err != nil {
 		return err
 	}
-	if err := step("removed old"); err != nil {
+	if err := o.step("removed old"); err != nil {
 		return err
 	}
 	if err := os.Remove(filepath.Join(stage, journalName)); err != nil {

@@ -287,14 +287,12 @@ func TestMergeCrashAtEveryStep(t *testing.T) {
 	base := runTiny(t, p)
 	want := tables(t, base)
 	var steps []string
-	crashAt = func(s string) bool { steps = append(steps, s); return false }
 	probe := filepath.Join(t.TempDir(), "probe")
 	copyTree(t, base, probe)
-	if _, err := Merge(probe, MergeOptions{}); err != nil {
+	record := MergeOptions{crashAt: func(s string) bool { steps = append(steps, s); return false }}
+	if _, err := Merge(probe, record); err != nil {
 		t.Fatal(err)
 	}
-	crashAt = nil
-	t.Cleanup(func() { crashAt = nil })
 	if len(steps) < 10 {
 		t.Fatalf("only %d steps: %v", len(steps), steps)
 	}
@@ -302,9 +300,7 @@ func TestMergeCrashAtEveryStep(t *testing.T) {
 		t.Run(fmt.Sprintf("%02d %s", i, s), func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "run")
 			copyTree(t, base, dir)
-			crashAt = func(x string) bool { return x == s }
-			_, err := Merge(dir, MergeOptions{})
-			crashAt = nil
+			_, err := Merge(dir, MergeOptions{crashAt: func(x string) bool { return x == s }})
 			if err != errCrash {
 				t.Fatalf("merge returned %v, want the simulated crash", err)
 			}
