@@ -55,11 +55,20 @@ func benchSteps(b *testing.B, spec montecarlo.Spec, warm, steps int) {
 	for i := 0; i < warm; i++ {
 		e.Step()
 	}
+	timeSteps(b, e, steps, nil)
+}
+
+// timeSteps times b.N rounds of steps engine steps (calling restart before
+// each round, when given) and reports the standard metrics.
+func timeSteps(b *testing.B, e *montecarlo.Engine, steps int, restart func(round int)) {
 	var before, after runtime.MemStats
 	molSteps := 0.0
 	b.ResetTimer()
 	runtime.ReadMemStats(&before)
 	for it := 0; it < b.N; it++ {
+		if restart != nil {
+			restart(it)
+		}
 		for i := 0; i < steps; i++ {
 			molSteps += float64(e.Molecules().Len())
 			e.Step()

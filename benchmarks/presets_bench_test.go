@@ -1,7 +1,6 @@
 package benchmarks
 
 import (
-	"runtime"
 	"testing"
 
 	"github.com/reuptake/reuptake/montecarlo"
@@ -24,20 +23,7 @@ func benchPreset(b *testing.B, name string, steps int) {
 	for i := 0; i < steps; i++ { // warm the allocations
 		e.Step()
 	}
-	var before, after runtime.MemStats
-	molSteps := 0.0
-	b.ResetTimer()
-	runtime.ReadMemStats(&before)
-	for it := 0; it < b.N; it++ {
-		e.Reset(1, it+1)
-		for i := 0; i < steps; i++ {
-			molSteps += float64(e.Molecules().Len())
-			e.Step()
-		}
-	}
-	runtime.ReadMemStats(&after)
-	b.StopTimer()
-	report(b, molSteps, &before, &after, b.N*steps)
+	timeSteps(b, e, steps, func(round int) { e.Reset(1, round+1) })
 	b.ReportMetric(float64(steps)*m.Dt, "sim-ms/op")
 }
 
