@@ -355,14 +355,7 @@ func TestResumeRecomputesCorruptMergedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "summary", "condition=slow", "part-00000-00004.parquet")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 0xff
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	flipByte(t, path)
 	corrupt := 0
 	for _, st := range Status(dir, p, true) {
 		if st.State == Corrupt {
@@ -459,14 +452,7 @@ func TestResumeOneTaskRestoresAMergedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "timeseries", "condition=slow", "part-00000-00004.parquet")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 0xff
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	flipByte(t, path)
 	// Task 0 of 5 owns one part of each condition.
 	if err := Run(context.Background(), dir, p, Options{Task: 0, Tasks: 5, Resume: true, Workers: 2}); err != nil {
 		t.Fatal(err)
@@ -494,5 +480,18 @@ func TestResumeRefusesAnotherEngine(t *testing.T) {
 	err = Run(context.Background(), dir, p, Options{Resume: true, Workers: 2})
 	if err == nil || !strings.Contains(err.Error(), "engine 0.0.1") {
 		t.Errorf("resume across engine versions: %v", err)
+	}
+}
+
+// flipByte corrupts the file at path by flipping the bits of its middle byte.
+func flipByte(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
