@@ -14,13 +14,7 @@ func TestDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kindAt := func(p [3]float64) Kind {
-		v, ok := g.Locate(p)
-		if !ok {
-			t.Fatalf("%v is outside the grid", p)
-		}
-		return g.Kind(v)
-	}
+	kindAt := func(p [3]float64) Kind { return kindOf(t, g, p) }
 	for _, c := range []struct {
 		p    [3]float64
 		want Kind
@@ -64,13 +58,7 @@ func TestBall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kindAt := func(p [3]float64) Kind {
-			v, ok := g.Locate(p)
-			if !ok {
-				t.Fatalf("%v is outside the grid", p)
-			}
-			return g.Kind(v)
-		}
+		kindAt := func(p [3]float64) Kind { return kindOf(t, g, p) }
 		if k := kindAt([3]float64{0.001, 0.001, 0.001}); k != Sink {
 			t.Errorf("%+v: centre is %v", s, k)
 		}
@@ -111,4 +99,15 @@ func TestBall(t *testing.T) {
 	if _, err := Ball(BallSpec{Radius: 0.3, Outer: 0.2, Voxel: 0.005}); err == nil {
 		t.Error("a ball larger than its outer sphere must be refused")
 	}
+}
+
+// kindOf is the kind of the voxel holding p, failing the test if p is
+// outside the grid.
+func kindOf(t *testing.T, g *Grid, p [3]float64) Kind {
+	t.Helper()
+	v, ok := g.Locate(p)
+	if !ok {
+		t.Fatalf("%v is outside the grid", p)
+	}
+	return g.Kind(v)
 }
