@@ -25,8 +25,11 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"))
 	f.Add([]byte("PAR1\x15\x00\x15\x00\x15\x00\x00\x00PAR1"))
 
+	// One file per worker process, rewritten for each input: the fuzz
+	// function runs sequentially within a worker, and a fresh temporary
+	// directory per input made each execution (and so minimisation) slow.
+	path := filepath.Join(dir, "fuzz.parquet")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "fuzz.parquet")
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
