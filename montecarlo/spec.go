@@ -211,12 +211,23 @@ type ReleaseSites struct {
 // sphere divided by its extracellular volume (the sphere's volume in free
 // voxels, weighted by the volume fraction α of their region). Name is the
 // column name (default conc_<species>_at_<x>_<y>_<z>).
+//
+// Kind "occupancy" is the mean occupancy of the sites of type Site in
+// Region (a membrane region for surface sites, a volume region for volume
+// sites; "" for all): a site's occupancy is the number of molecules of
+// Species it holds over the most any state of its scheme holds (so a
+// doubly bound AMPA receptor is 1, a singly bound one 0.5). Kind
+// "above_threshold" is the number of those sites whose occupancy is at
+// least Threshold (in (0, 1]).
 type ObservableSpec struct {
-	Kind    string
-	Name    string
-	Species string
-	At      [3]float64 // µm
-	Radius  float64    // µm
+	Kind      string
+	Name      string
+	Species   string
+	At        [3]float64 // µm
+	Radius    float64    // µm
+	Site      string     // site type, for occupancy and above_threshold
+	Region    string     // region, for occupancy and above_threshold
+	Threshold float64    // occupancy in (0, 1], for above_threshold
 }
 
 // DegradationSpec is first-order destruction of free molecules of a
@@ -235,6 +246,20 @@ type RunSpec struct {
 	SampleInterval float64 // ms
 	Replicates     int
 	Seed           uint64
+	// Shards splits the grid of each replicate into this many blocks
+	// (slabs along the longest axis), each owning its voxels, molecules
+	// and sites and stepped in parallel; molecules that cross a block
+	// boundary are handed over between steps in a fixed order. Results
+	// depend on Shards (it is part of the model) but never on the number
+	// of workers. 0 or 1: one block.
+	Shards int
+	// LongSteps, when above 1, lets a molecule take one step of
+	// LongSteps·Dt, at steps that are multiples of LongSteps, when it is
+	// so far from every wall, tile, sink, region boundary and volume site
+	// that the path of the long step reaches none of them with
+	// probability below 1e-8 (DESIGN.md §3, "Long steps"). The sample
+	// interval must be a multiple of LongSteps·Dt.
+	LongSteps int
 }
 
 // Avogadro's number.
