@@ -11,7 +11,10 @@ type Molecules struct {
 	Voxel   []int32   // voxel index of the position
 	Species []uint16  // index into the model's species
 	ID      []uint32  // serial number, unique within a replicate
-	nextID  uint32
+	// Skip is the number of coming steps a molecule sits out because its
+	// last step was a long one covering them (see montecarlo's long steps).
+	Skip   []uint8
+	nextID uint32
 }
 
 // Len is the number of molecules.
@@ -25,6 +28,7 @@ func (m *Molecules) Add(x, y, z float64, voxel int32, species uint16) int {
 	m.Voxel = append(m.Voxel, voxel)
 	m.Species = append(m.Species, species)
 	m.ID = append(m.ID, m.nextID)
+	m.Skip = append(m.Skip, 0)
 	m.nextID++
 	return len(m.X) - 1
 }
@@ -33,15 +37,15 @@ func (m *Molecules) Add(x, y, z float64, voxel int32, species uint16) int {
 func (m *Molecules) Remove(i int) {
 	last := len(m.X) - 1
 	m.X[i], m.Y[i], m.Z[i] = m.X[last], m.Y[last], m.Z[last]
-	m.Voxel[i], m.Species[i], m.ID[i] = m.Voxel[last], m.Species[last], m.ID[last]
+	m.Voxel[i], m.Species[i], m.ID[i], m.Skip[i] = m.Voxel[last], m.Species[last], m.ID[last], m.Skip[last]
 	m.X, m.Y, m.Z = m.X[:last], m.Y[:last], m.Z[:last]
-	m.Voxel, m.Species, m.ID = m.Voxel[:last], m.Species[:last], m.ID[:last]
+	m.Voxel, m.Species, m.ID, m.Skip = m.Voxel[:last], m.Species[:last], m.ID[:last], m.Skip[:last]
 }
 
 // Reset empties the store, keeping its capacity.
 func (m *Molecules) Reset() {
 	m.X, m.Y, m.Z = m.X[:0], m.Y[:0], m.Z[:0]
-	m.Voxel, m.Species, m.ID = m.Voxel[:0], m.Species[:0], m.ID[:0]
+	m.Voxel, m.Species, m.ID, m.Skip = m.Voxel[:0], m.Species[:0], m.ID[:0], m.Skip[:0]
 	m.nextID = 0
 }
 
@@ -62,7 +66,28 @@ func (m *Molecules) Grow(n int) {
 	id := make([]uint32, len(m.ID), c)
 	copy(id, m.ID)
 	m.ID = id
+	k := make([]uint8, len(m.Skip), c)
+	copy(k, m.Skip)
+	m.Skip = k
 }
 
+// Append adds molecule i of o to m, keeping its ID and Skip (a hand-over
+// between stores).
+func (m *Molecules) Append(o *Molecules, i int) {
+	m.X = append(m.X, o.X[i])
+	m.Y = append(m.Y, o.Y[i])
+	m.Z = append(m.Z, o.Z[i])
+	m.Voxel = append(m.Voxel, o.Voxel[i])
+	m.Species = append(m.Species, o.Species[i])
+	m.ID = append(m.ID, o.ID[i])
+	m.Skip = append(m.Skip, o.Skip[i])
+}
+
+// SetNextID sets the serial number the next added molecule gets.
+func (m *Molecules) SetNextID(id uint32) { m.nextID = id }
+
+// NextID is the serial number the next added molecule gets.
+func (m *Molecules) NextID() uint32 { return m.nextID }
+
 // BytesPerMolecule is the storage one molecule takes in the store.
-const BytesPerMolecule = 3*8 + 4 + 2 + 4
+const BytesPerMolecule = 3*8 + 4 + 2 + 4 + 1

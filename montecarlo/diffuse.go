@@ -7,7 +7,11 @@ import (
 )
 
 // diffuse moves every free molecule by one Brownian step, with reflection,
-// binding on tile hits, escape into sinks and volume degradation.
+// binding on tile hits, escape into sinks and volume degradation. In a
+// shard of a sharded replicate (e.sh != nil), a molecule whose step ends
+// in another block is handed over to it before any volume reaction (the
+// new owner applies them), and a hit on a tile of another block becomes a
+// claim that block resolves (shard.go).
 func (e *Engine) diffuse() {
 	m := e.m
 	g := e.g
@@ -17,42 +21,100 @@ func (e *Engine) diffuse() {
 	inv := 1 / g.H
 	nx, ny := g.N[0], g.N[1]
 	mol := &e.mol
+	sh := e.sh
+	longOn := m.longK > 1
+	long := longOn && e.step%m.longK == 0
 	for i := 0; i < len(mol.X); {
+		if longOn && mol.Skip[i] > 0 {
+			mol.Skip[i]-- // inside a long step taken earlier
+			i++
+			continue
+		}
 		v := int(mol.Voxel[i])
 		sp := int(mol.Species[i])
 		ri := sp*nr + g.Region(v)
-		sd := m.sd[ri]
-		d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
-		if b := m.fast.box[v]; b >= 0 {
-			// Next to a wall: try the fold box before tracing.
-			x, y, z, ok := m.fast.boxes[b].fold(mol.X[i], mol.Y[i], mol.Z[i], d)
-			if ok {
+		if long && m.longNeed[ri] > 0 && g.Dist(v) >= m.longNeed[ri] {
+			if !e.longStep(i, ri) {
+				continue
+			}
+		} else {
+			sd := m.sd[ri]
+			d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
+			if b := m.fast.box[v]; b >= 0 {
+				// Next to a wall: try the fold box before tracing.
+				x, y, z, ok := m.fast.boxes[b].fold(mol.X[i], mol.Y[i], mol.Z[i], d)
+				if ok {
+					mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
+					ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
+					mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
+				} else if !e.trace(i, d) {
+					continue // molecule i was removed; the last one took its place
+				}
+			} else if g.Safe(v, d) {
+				x, y, z := mol.X[i]+d[0], mol.Y[i]+d[1], mol.Z[i]+d[2]
 				mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
 				ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
 				mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
 			} else if !e.trace(i, d) {
-				continue // molecule i was removed; the last one took its place
-			}
-		} else if g.Safe(v, d) {
-			x, y, z := mol.X[i]+d[0], mol.Y[i]+d[1], mol.Z[i]+d[2]
-			mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
-			ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)
-			mol.Voxel[i] = int32((iz*ny+iy)*nx + ix)
-		} else if !e.trace(i, d) {
-			continue
-		}
-		if m.anyDegrade {
-			if p := m.degradeP[sp*nr+g.Region(int(mol.Voxel[i]))]; p > 0 && rng.Float64() < p {
-				e.degraded[sp]++
-				mol.Remove(i)
 				continue
 			}
 		}
-		if m.pharm.anyVolume && e.volumeReact(i) {
-			continue // bound by a volume site (volume.go) and removed
+		if sh != nil {
+			if b := m.blockOf(mol.Voxel[i]); b != sh.id {
+				sh.handOver(mol, i, b)
+				continue
+			}
 		}
-		i++
+		if e.afterMove(i) {
+			i++
+		}
 	}
+}
+
+// longStep moves molecule i, in species×region ri, by one long step (see
+// longsteps.go) and marks it to sit out the next K − 1 steps. It returns
+// false when the molecule was removed (only possible in the rare traced
+// case).
+func (e *Engine) longStep(i, ri int) bool {
+	m, g, mol, rng := e.m, e.g, &e.mol, e.rng
+	sd := m.longSD[ri]
+	d := [3]float64{sd * rng.Norm(), sd * rng.Norm(), sd * rng.Norm()}
+	if v := int(mol.Voxel[i]); g.Safe(v, d) {
+		x, y, z := mol.X[i]+d[0], mol.Y[i]+d[1], mol.Z[i]+d[2]
+		mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
+		inv := 1 / g.H
+		ix, iy, iz := int((x-g.Origin[0])*inv), int((y-g.Origin[1])*inv), int((z-g.Origin[2])*inv)
+		mol.Voxel[i] = int32((iz*g.N[1]+iy)*g.N[0] + ix)
+	} else if !e.trace(i, d) {
+		return false
+	}
+	mol.Skip[i] = uint8(m.longK - 1)
+	return true
+}
+
+// afterMove applies the volume reactions at the end of molecule i's step:
+// first-order degradation (over K steps after a long step) and binding to
+// volume sites. It returns false when the molecule was removed (the last
+// one took its place).
+func (e *Engine) afterMove(i int) bool {
+	m, mol := e.m, &e.mol
+	if m.anyDegrade {
+		sp := int(mol.Species[i])
+		ri := sp*m.nRegions + e.g.Region(int(mol.Voxel[i]))
+		p := m.degradeP[ri]
+		if mol.Skip[i] > 0 {
+			p = m.longDegradeP[ri]
+		}
+		if p > 0 && e.rng.Float64() < p {
+			e.degraded[sp]++
+			mol.Remove(i)
+			return false
+		}
+	}
+	if m.pharm.anyVolume && e.volumeReact(i) {
+		return false // bound by a volume site (volume.go) and removed
+	}
+	return true
 }
 
 // trace moves molecule i along d through the geometry. It returns false
@@ -80,6 +142,15 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 		case space.HitTile:
 			s := int(e.siteAt[tile])
 			ty := e.sites.Type[s]
+			if e.sh != nil && int(e.sh.owner[s]) != e.sh.id {
+				// A site of another block: decide on its state at the start
+				// of the step and leave the outcome to its owner.
+				if e.sh.claim(e, i, s, sp, p, v) {
+					return false
+				}
+				g.Reflect(&d, tile)
+				continue
+			}
 			state := int(e.sites.State[s])
 			c := m.schemes[ty]
 			if c.BindsSpecies[state]&(1<<sp) != 0 {

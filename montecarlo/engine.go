@@ -43,6 +43,17 @@ type Engine struct {
 	baths *bathClock // nil unless a bath concentration changes in time
 
 	vol volIndex // volume sites by voxel (see volume.go)
+	// Spatial shards (shard.go): a sharded replicate's engine coordinates
+	// the sub-engines in sub, each of which has sh set. siteOwner and
+	// snapState are shared with the shards; workers and pool step them in
+	// parallel during Run.
+	sub       []*Engine
+	sh        *shardState
+	siteOwner []uint16
+	snapState []uint16
+	workers   int
+	pool      *workPool
+
 	// charge is the elementary charge moved into the cell by site
 	// transitions so far; qLast and tLast are its value and the time at the
 	// previous sample (for the transporter current).
@@ -65,6 +76,14 @@ type bathClock struct {
 
 // NewEngine makes an engine for model m.
 func NewEngine(m *Model) *Engine {
+	e := newEngine(m)
+	if m.shards > 1 {
+		e.newShards()
+	}
+	return e
+}
+
+func newEngine(m *Model) *Engine {
 	e := &Engine{m: m, g: m.Grid}
 	nt := len(m.Grid.Tiles())
 	e.siteAt = make([]int32, nt)
@@ -188,6 +207,9 @@ func (e *Engine) applyBathChanges(tc float64) {
 	}
 	b.update(e.m)
 	for s := range e.sites.Type {
+		if e.sh != nil && int(e.sh.owner[s]) != e.sh.id {
+			continue // another shard's site
+		}
 		ty, st := int(e.sites.Type[s]), int(e.sites.State[s])
 		for _, i := range b.which[ty][st] {
 			if i >= 0 && changed[i] {
@@ -256,6 +278,9 @@ func (e *Engine) Reset(seed uint64, rep int) {
 		e.placeVolumeSites(place, init)
 	}
 	e.resetReleaseQueue(seed, rep)
+	if e.sub != nil {
+		e.resetShards(seed, rep)
+	}
 }
 
 // preloaded counts the molecules a site holds when it starts in a bound
@@ -280,6 +305,12 @@ func (e *Engine) enter(s, state int, t float64) {
 	if tile := e.sites.Tile[s]; tile >= 0 {
 		e.stopAt[tile] = c.BindsSpecies[state] != 0
 	}
+	if e.sub != nil {
+		return // a sharded replicate: the owning shard schedules (resetShards)
+	}
+	if e.sh != nil {
+		e.sh.changed = append(e.sh.changed, int32(s))
+	}
 	x := e.rng.Exp()
 	e.sites.Next[s] = math.Inf(1)
 	if k := e.kOut(int(e.sites.Type[s]), state); k > 0 {
@@ -300,6 +331,10 @@ func (e *Engine) setState(s, to int, t float64) {
 // Model.Columns. The slice is reused between calls.
 func (e *Engine) Run(observe func(t float64, values []float64)) {
 	m := e.m
+	if w := min(e.workers, len(e.sub)); w > 1 {
+		e.pool = newWorkPool(w)
+		defer func() { e.pool.close(); e.pool = nil }()
+	}
 	observe(0, e.sample())
 	for e.step < m.steps {
 		e.Step()
@@ -311,6 +346,10 @@ func (e *Engine) Run(observe func(t float64, values []float64)) {
 
 // Step advances the replicate by one timestep.
 func (e *Engine) Step() {
+	if e.sub != nil {
+		e.stepShards()
+		return
+	}
 	m := e.m
 	t1 := float64(e.step+1) * m.Dt
 	e.release(t1)
@@ -464,6 +503,7 @@ func (e *Engine) spawnAt(t, sp int) {
 
 // sample fills the observable vector.
 func (e *Engine) sample() []float64 {
+	e.gather()
 	m := e.m
 	g := e.g
 	clear(e.free)
@@ -484,6 +524,7 @@ type Counts struct {
 // Counts returns the bookkeeping of species sp now. Released + Emitted
 // always equals Free + Bound + Transported + Degraded + Escaped.
 func (e *Engine) Counts(sp int) Counts {
+	e.gather()
 	c := Counts{Released: e.released[sp], Emitted: e.emitted[sp], Transported: e.transported[sp],
 		Degraded: e.degraded[sp], Escaped: e.escaped[sp]}
 	for i := range e.mol.X {
@@ -499,11 +540,18 @@ func (e *Engine) Counts(sp int) Counts {
 	return c
 }
 
-// Molecules exposes the free molecules (read-only use).
-func (e *Engine) Molecules() *agents.Molecules { return &e.mol }
+// Molecules exposes the free molecules (read-only use; for a sharded
+// replicate a copy gathered from the shards in order).
+func (e *Engine) Molecules() *agents.Molecules {
+	e.gather()
+	return &e.mol
+}
 
 // StateCounts returns the number of sites of site type ty in each state.
-func (e *Engine) StateCounts(ty int) []int64 { return e.stateCount[ty] }
+func (e *Engine) StateCounts(ty int) []int64 {
+	e.gather()
+	return e.stateCount[ty]
+}
 
 // Time is the simulated time, ms.
 func (e *Engine) Time() float64 { return e.t }
@@ -515,7 +563,11 @@ func (e *Engine) AddMolecule(p [3]float64, sp int) bool {
 	if !ok || e.g.Kind(v) != space.Free {
 		return false
 	}
-	e.mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
+	if e.sub != nil {
+		e.sub[e.m.blockOf(int32(v))].mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
+	} else {
+		e.mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
+	}
 	e.released[sp]++
 	return true
 }

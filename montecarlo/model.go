@@ -57,6 +57,21 @@ type Model struct {
 	probes probeIndex // concentration probes (see probes.go)
 
 	fast fastPath // fold boxes next to walls (see fastpath.go)
+
+	// Long steps (longsteps.go): the step multiple K (1: off) and, per
+	// species×region, the Chebyshev distance a voxel needs for a long step
+	// (0: never), the rms step per axis and the degradation probability of
+	// a long step.
+	longK        int
+	longNeed     []int
+	longSD       []float64
+	longDegradeP []float64
+
+	// Spatial shards (shard.go): their number, and the block of each voxel
+	// as sliceBlock[(v/sliceDiv)%len(sliceBlock)].
+	shards     int
+	sliceDiv   int32
+	sliceBlock []uint16
 }
 
 type placement struct {
@@ -135,6 +150,12 @@ func NewModel(s Spec) (*Model, error) {
 		return nil, err
 	}
 	m.buildFast()
+	if err := m.compileLongSteps(); err != nil {
+		return nil, err
+	}
+	if err := m.compileShards(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -37,7 +37,9 @@ func runOn(e *Engine, m *Model, seed uint64, rep int) Replicate {
 
 // Runner runs replicates on a pool of workers.
 type Runner struct {
-	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. With fewer
+	// replicates than workers and a sharded model (RunSpec.Shards), the
+	// spare workers step the shards of each replicate in parallel.
 	Workers int
 }
 
@@ -52,7 +54,13 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// A sharded model's replicates are themselves parallel: workers left
+	// over once each replicate in flight has one step its shards.
+	inner := 1
 	if workers > len(reps) {
+		if len(reps) > 0 {
+			inner = workers / len(reps)
+		}
 		workers = len(reps)
 	}
 	if workers == 0 {
@@ -75,6 +83,7 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 		go func() {
 			defer wg.Done()
 			e := NewEngine(m)
+			e.SetWorkers(inner)
 			for j := range jobs {
 				res := runOn(e, m, seed, j.rep)
 				select {

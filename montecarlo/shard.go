@@ -1,0 +1,406 @@
+package montecarlo
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/reuptake/reuptake/agents"
+)
+
+// Spatial shards (RunSpec.Shards = k > 1).
+//
+// The grid is cut into k slabs of whole voxel slices along its longest
+// axis. Each slab is a block owned by one shard: a sub-engine with its own
+// free molecules, random stream (keyed by the shard index), event queue
+// and counters, owning the sites whose tile (by the medium voxel next to
+// it) or volume voxel lies in its block. A replicate's engine coordinates
+// its shards; every step is three parallel phases separated by barriers:
+//
+//  1. diffusion: each shard moves its molecules. A step that ends in
+//     another block puts the molecule in an outbox for that block (the new
+//     owner applies volume reactions); a hit on a tile of another block is
+//     decided with the tile's site state at the start of the step and, when
+//     it would bind, becomes a claim sent to the owner;
+//  2. arrivals and events: each shard takes the molecules handed to it
+//     and then the claims on its sites, both in shard order, then fires
+//     its site events due this step. A claim binds with probability
+//     min(1, P_now/P_start), P the hit probability in the site's state now
+//     and at the start of the step, so that overall the hit binds with
+//     min(P_start, P_now); if refused, the molecule stays at the point
+//     where it met the tile;
+//  3. synchronisation: each shard copies, for the tiles whose sites
+//     changed state in other blocks this step, whether they now stop
+//     molecules, and records its own changed states as the snapshot the
+//     other shards read next step.
+//
+// Each phase reads only what no shard writes in that phase, so no lock is
+// needed; everything a shard does is a function of its own stream and of
+// inputs merged in a fixed order, so a replicate's output depends on the
+// model (with k), the seed and the replicate index, never on the number of
+// goroutines stepping the shards (Engine.SetWorkers). Releases are drawn
+// by the coordinating engine before the diffusion phase, and observables
+// are computed by the coordinator from the shards gathered in order.
+
+// compileShards checks RunSpec.Shards and maps voxels to blocks.
+func (m *Model) compileShards() error {
+	k := m.Spec.Run.Shards
+	switch {
+	case k < 0 || k > 4096:
+		return fieldErr("run.shards", "must be a count from 1 to 4096, got %d", k)
+	case k <= 1:
+		m.shards = 1
+		return nil
+	}
+	n := m.Grid.N
+	axis := 2
+	for a := 1; a >= 0; a-- {
+		if n[a] > n[axis] {
+			axis = a
+		}
+	}
+	if n[axis] < k {
+		return fieldErr("run.shards", "%d shards need at least %d voxel slices along the longest axis; the grid has %d", k, k, n[axis])
+	}
+	m.shards = k
+	m.sliceDiv = 1
+	for a := 0; a < axis; a++ {
+		m.sliceDiv *= int32(n[a])
+	}
+	m.sliceBlock = make([]uint16, n[axis])
+	for c := range m.sliceBlock {
+		m.sliceBlock[c] = uint16(c * k / n[axis])
+	}
+	return nil
+}
+
+// Shards is the number of spatial blocks each replicate is split into.
+func (m *Model) Shards() int { return m.shards }
+
+// blockOf is the block of voxel v.
+func (m *Model) blockOf(v int32) int {
+	return int(m.sliceBlock[(v/m.sliceDiv)%int32(len(m.sliceBlock))])
+}
+
+// shardState is what a sub-engine holds as a shard of a replicate.
+type shardState struct {
+	id      int
+	out     []agents.Molecules // per destination block: molecules handed over this step
+	claims  [][]claim          // per owner block: tile hits to resolve
+	changed []int32            // own sites that changed state this step
+	owner   []uint16           // shared, read-only while stepping: the block of each site
+	snap    []uint16           // shared: each site's state at the start of the step
+}
+
+// claim is a hit on a tile of another block that would bind.
+type claim struct {
+	site   int32
+	sp     uint16
+	v      int32
+	id     uint32
+	frac   float64 // u/P_start, u the uniform that decided the hit
+	pStart float64 // hit probability in the site's state at the start of the step
+	p      [3]float64
+}
+
+// handOver moves molecule i of mol to the outbox of block b.
+func (sh *shardState) handOver(mol *agents.Molecules, i, b int) {
+	sh.out[b].Append(mol, i)
+	mol.Remove(i)
+}
+
+// claim decides a hit of molecule i (species sp, at p in voxel v) on the
+// tile of site s of another block, with the site's state at the start of
+// the step. When it binds, the molecule leaves this shard as a claim and
+// claim returns true; otherwise the caller reflects it.
+func (sh *shardState) claim(e *Engine, i, s, sp int, p [3]float64, v int) bool {
+	m := e.m
+	ty := e.sites.Type[s]
+	state := int(sh.snap[s])
+	c := m.schemes[ty]
+	if c.BindsSpecies[state]&(1<<sp) == 0 {
+		return false
+	}
+	pr := m.bindP[ty][state][sp*m.nRegions+e.g.Region(v)]
+	u := e.rng.Float64()
+	if u >= pr {
+		return false
+	}
+	o := sh.owner[s]
+	sh.claims[o] = append(sh.claims[o], claim{site: int32(s), sp: uint16(sp), v: int32(v), id: e.mol.ID[i],
+		frac: u / pr, pStart: pr, p: p})
+	e.mol.Remove(i)
+	return true
+}
+
+// resolve settles a claim on an own site at time t (see the phases above).
+func (e *Engine) resolve(c claim, t float64) {
+	m := e.m
+	s, sp := int(c.site), int(c.sp)
+	ty := e.sites.Type[s]
+	state := int(e.sites.State[s])
+	sc := m.schemes[ty]
+	if sc.BindsSpecies[state]&(1<<sp) != 0 {
+		pr := m.bindP[ty][state][sp*m.nRegions+e.g.Region(int(c.v))]
+		if pr >= c.pStart || e.rng.Float64()*c.pStart < pr {
+			e.setState(s, sc.PickBind(state, sp, c.frac*sc.BindRate(state, sp)), t)
+			return
+		}
+	}
+	k := e.mol.Add(c.p[0], c.p[1], c.p[2], c.v, c.sp)
+	e.mol.ID[k] = c.id
+}
+
+// newShards makes the sub-engines of a sharded model.
+func (e *Engine) newShards() {
+	m := e.m
+	e.sub = make([]*Engine, m.shards)
+	for id := range e.sub {
+		s := newEngine(m)
+		s.siteAt = nil // shared with the coordinator at Reset
+		s.sh = &shardState{id: id, out: make([]agents.Molecules, m.shards), claims: make([][]claim, m.shards)}
+		e.sub[id] = s
+	}
+}
+
+// resetShards hands the sites placed by the coordinator's Reset to their
+// owners and seeds each shard's stream.
+func (e *Engine) resetShards(seed uint64, rep int) {
+	m := e.m
+	n := len(e.sites.Type)
+	e.siteOwner = resize(e.siteOwner, n)
+	e.snapState = resize(e.snapState, n)
+	tiles := e.g.Tiles()
+	for s := 0; s < n; s++ {
+		v := e.sites.Voxel[s]
+		if t := e.sites.Tile[s]; t >= 0 {
+			v = tiles[t].Voxel
+		}
+		e.siteOwner[s] = uint16(m.blockOf(v))
+	}
+	copy(e.snapState, e.sites.State)
+	for id, s := range e.sub {
+		s.mol.Reset()
+		s.mol.SetNextID(uint32(id+1) << 26)
+		s.queue = s.queue[:0]
+		s.t, s.step = 0, 0
+		for _, c := range s.stateCount {
+			clear(c)
+		}
+		for _, c := range [][]int64{s.released, s.transported, s.degraded, s.escaped, s.emitted} {
+			clear(c)
+		}
+		s.charge, s.qLast, s.tLast = 0, 0, 0
+		if s.baths != nil {
+			s.baths.reset(m)
+		}
+		s.rng = NewStream(StreamKey(seed, uint64(rep), uint64(id+1), purposeDynamics))
+		s.sites = e.sites
+		s.siteAt = e.siteAt
+		copy(s.stopAt, e.stopAt)
+		s.vol = e.vol
+		s.sh.owner, s.sh.snap = e.siteOwner, e.snapState
+		s.sh.beginStep()
+	}
+	for i := 0; i < n; i++ {
+		s := e.sub[e.siteOwner[i]]
+		ty, st := e.sites.Type[i], int(e.sites.State[i])
+		s.stateCount[ty][st]++
+		s.enter(i, st, 0)
+	}
+	for _, s := range e.sub {
+		s.sh.changed = s.sh.changed[:0]
+	}
+}
+
+func resize(s []uint16, n int) []uint16 {
+	if cap(s) < n {
+		return make([]uint16, n)
+	}
+	return s[:n]
+}
+
+// beginStep empties the outboxes, claims and the list of changed sites.
+func (sh *shardState) beginStep() {
+	for b := range sh.out {
+		sh.out[b].Reset()
+		sh.claims[b] = sh.claims[b][:0]
+	}
+	sh.changed = sh.changed[:0]
+}
+
+// stepShards is Step for a sharded replicate.
+func (e *Engine) stepShards() {
+	m := e.m
+	t1 := float64(e.step+1) * m.Dt
+	e.clearView()
+	e.release(t1)
+	for i := range e.mol.X {
+		e.sub[m.blockOf(e.mol.Voxel[i])].mol.Append(&e.mol, i)
+	}
+	e.clearView()
+	for _, s := range e.sub {
+		s.step, s.t = e.step, e.t
+	}
+	e.parallel(phaseDiffuse)
+	e.parallel(func(s *Engine) { s.arrivals(e.sub, t1) })
+	e.parallel(func(s *Engine) { s.synchronise(e.sub) })
+	e.step++
+	e.t = t1
+}
+
+func phaseDiffuse(s *Engine) {
+	s.sh.beginStep()
+	s.diffuse()
+}
+
+// arrivals takes the molecules handed to this shard and the claims on its
+// sites, in shard order, then fires its site events due by t1.
+func (e *Engine) arrivals(all []*Engine, t1 float64) {
+	me := e.sh.id
+	for _, o := range all {
+		if o == e {
+			continue
+		}
+		box := &o.sh.out[me]
+		for j := range box.X {
+			e.mol.Append(box, j)
+			e.afterMove(e.mol.Len() - 1)
+		}
+	}
+	for _, o := range all {
+		for _, c := range o.sh.claims[me] {
+			e.resolve(c, t1)
+		}
+	}
+	e.siteEvents(t1)
+}
+
+// synchronise updates this shard's view of other blocks' tiles and
+// publishes its own changed site states.
+func (e *Engine) synchronise(all []*Engine) {
+	tiles := e.sites.Tile
+	for _, o := range all {
+		if o == e {
+			for _, s := range e.sh.changed {
+				e.sh.snap[s] = e.sites.State[s]
+			}
+			continue
+		}
+		for _, s := range o.sh.changed {
+			if t := tiles[s]; t >= 0 {
+				e.stopAt[t] = o.stopAt[t]
+			}
+		}
+	}
+}
+
+// clearView empties the coordinator's molecule store (a gathered view, or
+// releases already handed out), keeping its serial numbers running.
+func (e *Engine) clearView() {
+	id := e.mol.NextID()
+	e.mol.Reset()
+	e.mol.SetNextID(id)
+}
+
+// gather makes the coordinator's molecules, counters and state counts those
+// of all its shards, in shard order, for observables and Counts.
+func (e *Engine) gather() {
+	if e.sub == nil {
+		return
+	}
+	e.clearView()
+	for _, c := range e.stateCount {
+		clear(c)
+	}
+	for _, c := range [][]int64{e.transported, e.degraded, e.escaped, e.emitted} {
+		clear(c)
+	}
+	e.charge = 0
+	for _, s := range e.sub {
+		for i := range s.mol.X {
+			e.mol.Append(&s.mol, i)
+		}
+		for ty, c := range s.stateCount {
+			for st, n := range c {
+				e.stateCount[ty][st] += n
+			}
+		}
+		for sp := range e.transported {
+			e.transported[sp] += s.transported[sp]
+			e.degraded[sp] += s.degraded[sp]
+			e.escaped[sp] += s.escaped[sp]
+			e.emitted[sp] += s.emitted[sp]
+		}
+		e.charge += s.charge
+	}
+}
+
+// SetWorkers sets how many goroutines step the shards of a sharded
+// replicate in Run (default 1; values above the shard count act as the
+// shard count). It changes speed only, never results.
+func (e *Engine) SetWorkers(n int) { e.workers = n }
+
+// parallel runs f on every shard, on the engine's worker pool when Run
+// has one, else in order on this goroutine.
+func (e *Engine) parallel(f func(*Engine)) {
+	if e.pool == nil {
+		for _, s := range e.sub {
+			f(s)
+		}
+		return
+	}
+	e.pool.run(len(e.sub), func(i int) { f(e.sub[i]) })
+}
+
+// workPool is a fixed set of goroutines that run batches of indexed tasks;
+// the caller takes part. Tasks are handed out by an atomic counter, so a
+// batch needs no lock, and run returns when all of them are done.
+type workPool struct {
+	wake  []chan struct{}
+	done  sync.WaitGroup
+	next  atomic.Int64
+	total int64
+	fn    func(int)
+}
+
+func newWorkPool(workers int) *workPool {
+	p := &workPool{wake: make([]chan struct{}, workers-1)}
+	for i := range p.wake {
+		c := make(chan struct{}, 1)
+		p.wake[i] = c
+		go func() {
+			for range c {
+				p.work()
+				p.done.Done()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *workPool) run(n int, fn func(int)) {
+	p.fn, p.total = fn, int64(n)
+	p.next.Store(0)
+	p.done.Add(len(p.wake))
+	for _, c := range p.wake {
+		c <- struct{}{}
+	}
+	p.work()
+	p.done.Wait()
+}
+
+func (p *workPool) work() {
+	for {
+		i := p.next.Add(1) - 1
+		if i >= p.total {
+			return
+		}
+		p.fn(int(i))
+	}
+}
+
+func (p *workPool) close() {
+	for _, c := range p.wake {
+		close(c)
+	}
+}
