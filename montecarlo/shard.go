@@ -1,7 +1,7 @@
 package montecarlo
 
 import (
-	"sync"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/reuptake/reuptake/agents"
@@ -354,39 +354,85 @@ func (e *Engine) parallel(f func(*Engine)) {
 
 // workPool is a fixed set of goroutines that run batches of indexed tasks;
 // the caller takes part. Tasks are handed out by an atomic counter, so a
-// batch needs no lock, and run returns when all of them are done.
+// batch needs no lock. A step has three short batches, so waking parked
+// goroutines through the scheduler for each would dominate small steps:
+// idle workers first spin on the batch generation for a while (yielding
+// now and then, so an oversubscribed machine still makes progress) and
+// only then park on their channel; the caller likewise spins, then
+// yields, until every worker has reported the batch done.
 type workPool struct {
-	wake  []chan struct{}
-	done  sync.WaitGroup
-	next  atomic.Int64
-	total int64
-	fn    func(int)
+	workers []poolWorker
+	gen     atomic.Uint64 // batch generation
+	pending atomic.Int64  // workers still busy with the current batch
+	next    atomic.Int64
+	total   int64
+	fn      func(int)
 }
 
+type poolWorker struct {
+	wake   chan struct{}
+	parked atomic.Bool
+	_      [48]byte // keep workers' flags on separate cache lines
+}
+
+// poolSpin is how many polls an idle worker makes before parking.
+const poolSpin = 20000
+
 func newWorkPool(workers int) *workPool {
-	p := &workPool{wake: make([]chan struct{}, workers-1)}
-	for i := range p.wake {
-		c := make(chan struct{}, 1)
-		p.wake[i] = c
-		go func() {
-			for range c {
-				p.work()
-				p.done.Done()
-			}
-		}()
+	p := &workPool{workers: make([]poolWorker, workers-1)}
+	for i := range p.workers {
+		w := &p.workers[i]
+		w.wake = make(chan struct{}, 1)
+		go p.loop(w, 0) // generation 0: a goroutine that starts late still sees batch 1
 	}
 	return p
+}
+
+func (p *workPool) loop(w *poolWorker, seen uint64) {
+	for {
+		g := p.gen.Load()
+		for i := 0; g == seen && i < poolSpin; i++ {
+			if i&63 == 63 {
+				runtime.Gosched()
+			}
+			g = p.gen.Load()
+		}
+		if g == seen {
+			w.parked.Store(true)
+			if g = p.gen.Load(); g == seen {
+				if _, ok := <-w.wake; !ok {
+					return
+				}
+				g = p.gen.Load()
+			} else if !w.parked.CompareAndSwap(true, false) {
+				<-w.wake // the caller saw us parked and sent a wake-up
+			}
+		}
+		if g == 0 {
+			return // closed
+		}
+		seen = g
+		p.work()
+		p.pending.Add(-1)
+	}
 }
 
 func (p *workPool) run(n int, fn func(int)) {
 	p.fn, p.total = fn, int64(n)
 	p.next.Store(0)
-	p.done.Add(len(p.wake))
-	for _, c := range p.wake {
-		c <- struct{}{}
+	p.pending.Store(int64(len(p.workers)))
+	p.gen.Add(1)
+	for i := range p.workers {
+		if w := &p.workers[i]; w.parked.CompareAndSwap(true, false) {
+			w.wake <- struct{}{}
+		}
 	}
 	p.work()
-	p.done.Wait()
+	for i := 0; p.pending.Load() > 0; i++ {
+		if i&63 == 63 {
+			runtime.Gosched()
+		}
+	}
 }
 
 func (p *workPool) work() {
@@ -399,8 +445,10 @@ func (p *workPool) work() {
 	}
 }
 
+// close stops the workers.
 func (p *workPool) close() {
-	for _, c := range p.wake {
-		close(c)
+	p.gen.Store(0)
+	for i := range p.workers {
+		close(p.workers[i].wake)
 	}
 }

@@ -75,12 +75,18 @@ func runRows(t *testing.T, m *montecarlo.Model, workers int, reps []int) []float
 // TestShardsBitIdenticalAcrossWorkers: a sharded replicate's output is the
 // same, bit for bit, whether 1, 2 or 8 goroutines step its shards.
 func TestShardsBitIdenticalAcrossWorkers(t *testing.T) {
+	dur := 1.0
+	if testing.Short() {
+		dur = 0.3 // the race detector runs the short suite
+	}
+	block := volumeBlockSpec(8)
+	block.Run.Duration = 2 * dur
 	for _, tc := range []struct {
 		name string
 		spec montecarlo.Spec
 	}{
-		{"ca1 cleft, 4 shards", ca1Spec(t, 4, 1)},
-		{"porous block with volume sites, 8 shards", volumeBlockSpec(8)},
+		{"ca1 cleft, 4 shards", ca1Spec(t, 4, dur)},
+		{"porous block with volume sites, 8 shards", block},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := montecarlo.NewModel(tc.spec)

@@ -257,7 +257,7 @@ type RunSpec struct {
 	// LongSteps·Dt, at steps that are multiples of LongSteps, when it is
 	// so far from every wall, tile, sink, region boundary and volume site
 	// that the path of the long step reaches none of them with
-	// probability below 1e-8 (DESIGN.md §3, "Long steps"). The sample
+	// probability below 1e-8 (the rule is stated in longsteps.go). The sample
 	// interval must be a multiple of LongSteps·Dt.
 	LongSteps int
 }

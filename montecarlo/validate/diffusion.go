@@ -9,12 +9,18 @@ import (
 
 // freeDiffusionRun releases n molecules at the centre of a 10 µm box
 // (walls ≥ 11 rms displacements away), diffuses them for t with step dt and
-// returns their displacements.
-func freeDiffusionRun(seed uint64, rep, n int, d, t, dt float64) (dx, dy, dz []float64, err error) {
+// returns their displacements. With long > 1 the run has RunSpec.LongSteps
+// = long (t a multiple of long·dt) and also returns the number of long
+// steps the molecules took.
+func freeDiffusionRun(seed uint64, rep, n int, d, t, dt float64, long int) (dx, dy, dz []float64, nLong int64, err error) {
 	const side, voxel = 10.0, 0.1
-	m, err := montecarlo.NewModel(boxSpec([3]float64{side, side, side}, voxel, dt, t, montecarlo.SpeciesSpec{Name: "x", D: d}))
+	spec := boxSpec([3]float64{side, side, side}, voxel, dt, t, montecarlo.SpeciesSpec{Name: "x", D: d})
+	if long > 1 {
+		spec.Run.LongSteps, spec.Run.SampleInterval = long, float64(long)*dt
+	}
+	m, err := montecarlo.NewModel(spec)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	e := montecarlo.NewEngine(m)
 	e.Reset(seed, rep)
@@ -22,30 +28,38 @@ func freeDiffusionRun(seed uint64, rep, n int, d, t, dt float64) (dx, dy, dz []f
 	for i := 0; i < n; i++ {
 		e.AddMolecule(c, 0)
 	}
-	runTo(e, m, t)
+	nLong = runToLong(e, m, t, long)
 	mol := e.Molecules()
 	if mol.Len() != n {
-		return nil, nil, nil, fmt.Errorf("%d of %d molecules left the closed box", n-mol.Len(), n)
+		return nil, nil, nil, 0, fmt.Errorf("%d of %d molecules left the closed box", n-mol.Len(), n)
 	}
 	dx, dy, dz = make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
 		dx[i], dy[i], dz[i] = mol.X[i]-c[0], mol.Y[i]-c[1], mol.Z[i]-c[2]
 	}
-	return dx, dy, dz, nil
+	return dx, dy, dz, nLong, nil
 }
 
 // checkFreeDiffusion is parameters.md §A7 T1: free 3-D diffusion,
-// D = 0.33 µm²/ms, t = 0.1 ms, at dt = 1 µs and 10 µs.
-func checkFreeDiffusion(seed uint64) []Result {
+// D = 0.33 µm²/ms, t = 0.1 ms, at dt = 1 µs and 10 µs. With long > 1 the
+// runs take long steps of long·dt (RunSpec.LongSteps): at long = 10 a long
+// step needs at most 1.7 µm of clearance (dt = 10 µs) and the molecules
+// stay within ~1.5 µm of the centre, 5 µm from the walls, so every
+// molecule must take a long step at every multiple of long steps, which a
+// row checks exactly.
+func checkFreeDiffusion(seed uint64, long int) []Result {
 	const d, t, n = 0.33, 0.1, 40000
 	var out []Result
 	msd := map[float64][2]float64{}
 	for k, dt := range []float64{1e-3, 1e-2} {
-		dx, dy, dz, err := freeDiffusionRun(seed, k, n, d, t, dt)
+		dx, dy, dz, nLong, err := freeDiffusionRun(seed, k, n, d, t, dt, long)
 		if err != nil {
 			return modelError("free diffusion", err)
 		}
 		label := fmt.Sprintf("dt = %s", fmtTime(dt))
+		if long > 1 {
+			out = append(out, longStepsRow(label, n*int64(stepsFor(t, dt)/long), nLong, long))
+		}
 		var s2, s4 float64
 		inside := int64(0)
 		// T1: P(|r| < R) = erf(u) − (2u/√π)e^{−u²}, u = R/√(4Dt); R = √(4Dt).

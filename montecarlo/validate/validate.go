@@ -56,12 +56,12 @@ type Check struct {
 // Checks lists all checks in a fixed order.
 func Checks() []Check {
 	return []Check{
-		{Name: "T1 free diffusion", Quick: true, Run: checkFreeDiffusion},
+		{Name: "T1 free diffusion", Quick: true, Run: func(s uint64) []Result { return checkFreeDiffusion(s, 1) }},
 		{Name: "T3 reflecting slab", Quick: true, Run: func(s uint64) []Result { return checkSlab(s, 1) }},
 		{Name: "T3 reflecting slab dt/4", Quick: false, Run: func(s uint64) []Result { return checkSlab(s, 4) }},
 		{Name: "T4 point source in a cleft", Quick: true, Run: checkPointSource},
-		{Name: "T5 escape from a disk", Quick: true, Run: func(s uint64) []Result { return checkDiskEscape(s, 1) }},
-		{Name: "T5 escape from a disk dt/4", Quick: false, Run: func(s uint64) []Result { return checkDiskEscape(s, 4) }},
+		{Name: "T5 escape from a disk", Quick: true, Run: func(s uint64) []Result { return checkDiskEscape(s, 1, 1) }},
+		{Name: "T5 escape from a disk dt/4", Quick: false, Run: func(s uint64) []Result { return checkDiskEscape(s, 4, 1) }},
 		{Name: "T6 Smoluchowski absorbing sphere", Quick: false, Run: checkSmoluchowski},
 		{Name: "T7 clamped-ligand binding", Quick: true, Run: checkClampedBinding},
 		{Name: "T7 closed box, explicit ligand", Quick: false, Run: func(s uint64) []Result { return checkClosedBox(s, 1) }},
@@ -84,8 +84,12 @@ func Checks() []Check {
 		{Name: "SSRI selectivity", Quick: false, Run: checkSelectivity},
 		{Name: "amphetamine efflux", Quick: true, Run: checkAmphetamine},
 		{Name: "NMJ acetylcholinesterase", Quick: false, Run: checkNMJ},
-		{Name: "T10 porous point source", Quick: true, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.5, 1) }},
-		{Name: "T10 porous point source k = 19.5 /s dt/4", Quick: false, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.0195, 4) }},
+		{Name: "T10 porous point source", Quick: true, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.5, 1, 1) }},
+		{Name: "T10 porous point source k = 19.5 /s dt/4", Quick: false, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.0195, 4, 1) }},
+		{Name: "voxel mask vs cleft builder", Quick: true, Run: checkMaskCleft},
+		{Name: "T1 free diffusion long steps ×10", Quick: true, Run: func(s uint64) []Result { return checkFreeDiffusion(s, 10) }},
+		{Name: "T5 escape from a disk long steps ×10", Quick: true, Run: func(s uint64) []Result { return checkDiskEscape(s, 1, 10) }},
+		{Name: "T10 porous point source long steps ×10", Quick: true, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.5, 1, 10) }},
 	}
 }
 
