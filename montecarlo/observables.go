@@ -29,6 +29,7 @@ const (
 	obsCurrent
 	obsTransporterCurrent
 	obsProbe
+	obsOccupancy // occupancy and above_threshold (occupancy.go)
 )
 
 type obsCol struct {
@@ -43,6 +44,7 @@ type obsCol struct {
 type observables struct {
 	cols []Observable
 	how  []obsCol
+	occ  []occupancy // occupancy and above_threshold observables (occupancy.go)
 }
 
 // Columns lists the timeseries observables of the model, in order.
@@ -135,9 +137,36 @@ func (m *Model) buildObservables() {
 				obsCol{kind: obsConc, species: sp, region: r, scale: ConcToMicroMolar(1 / (m.pharm.alpha[r] * vol[r]))})
 		}
 	}
+	// Observables by place and region, in the order of Spec.Observables.
+	probeOf, occOf := map[int]int{}, map[int]int{}
 	for i, p := range m.probes.list {
-		add(p.name, "µM", fmt.Sprintf("mean free %s concentration in the sphere of radius %g µm at (%g, %g, %g) µm (per extracellular volume)",
-			m.species[p.species], math.Sqrt(p.r2), p.at[0], p.at[1], p.at[2]), obsCol{kind: obsProbe, site: i, scale: p.scale})
+		probeOf[p.spec] = i
+	}
+	for i, oc := range o.occ {
+		occOf[oc.spec] = i
+	}
+	for k := range m.Spec.Observables {
+		if i, ok := probeOf[k]; ok {
+			p := m.probes.list[i]
+			add(p.name, "µM", fmt.Sprintf("mean free %s concentration in the sphere of radius %g µm at (%g, %g, %g) µm (per extracellular volume)",
+				m.species[p.species], math.Sqrt(p.r2), p.at[0], p.at[1], p.at[2]), obsCol{kind: obsProbe, site: i, scale: p.scale})
+		}
+		if i, ok := occOf[k]; ok {
+			oc := &o.occ[i]
+			oc.col = len(o.cols)
+			spec := m.Spec.Observables[k]
+			where := ""
+			if spec.Region != "" {
+				where = " in region " + spec.Region
+			}
+			if oc.above {
+				add(oc.name, "sites", fmt.Sprintf("%s sites%s whose occupancy by %s is at least %g of the most a site holds", spec.Site, where, oc.species, spec.Threshold),
+					obsCol{kind: obsOccupancy, site: i})
+			} else {
+				add(oc.name, "1", fmt.Sprintf("mean occupancy of the %s sites%s by %s: molecules held over the most a site holds", spec.Site, where, oc.species),
+					obsCol{kind: obsOccupancy, site: i})
+			}
+		}
 	}
 	anyCurrent := false
 	for _, st := range m.siteTypes {
@@ -168,6 +197,9 @@ func (o *observables) fill(e *Engine, out []float64) {
 	nr := m.nRegions
 	if len(m.probes.list) > 0 {
 		e.countProbes()
+	}
+	if len(o.occ) > 0 {
+		e.fillOccupancy(out)
 	}
 	for i, h := range o.how {
 		var v float64
@@ -204,6 +236,8 @@ func (o *observables) fill(e *Engine, out []float64) {
 			v = float64(e.free[h.species*nr+h.region]) * h.scale
 		case obsProbe:
 			v = float64(e.probeN[h.site]) * h.scale
+		case obsOccupancy:
+			v = out[i] // filled by fillOccupancy
 		case obsTransporterCurrent:
 			if dt := e.t - e.tLast; dt > 0 {
 				v = -(e.charge - e.qLast) * elementaryChargePAms / dt

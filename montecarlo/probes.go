@@ -15,6 +15,7 @@ import (
 
 type probe struct {
 	name    string
+	spec    int // index in Spec.Observables
 	species int
 	at      [3]float64
 	r2      float64
@@ -31,13 +32,36 @@ type probeIndex struct {
 // the extracellular volume of a probe.
 const probeQuad = 32
 
+// compileProbes compiles the observables of Spec.Observables: the
+// concentration probes here, occupancy and above_threshold in
+// compileOccupancy (occupancy.go).
 func (m *Model) compileProbes() error {
 	g := m.Grid
 	seen := map[string]bool{}
 	for i, o := range m.Spec.Observables {
 		p := fmt.Sprintf("observables[%d]", i)
-		if o.Kind != "concentration_at" {
-			return fieldErr(p+".kind", "unknown observable kind %q (want concentration_at)", o.Kind)
+		switch o.Kind {
+		case kindConcentrationAt:
+		case kindOccupancy, kindAboveThreshold:
+			if err := m.compileOccupancy(i, p, o); err != nil {
+				return err
+			}
+			name := m.obs.occ[len(m.obs.occ)-1].name
+			if seen[name] {
+				return fieldErr(p+".name", "column %q is already defined", name)
+			}
+			seen[name] = true
+			continue
+		default:
+			return fieldErr(p+".kind", "unknown observable kind %q (want %s, %s or %s)", o.Kind, kindConcentrationAt, kindOccupancy, kindAboveThreshold)
+		}
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"site", o.Site != ""}, {"region", o.Region != ""}, {"threshold", o.Threshold != 0}} {
+			if f.set {
+				return fieldErr(p+"."+f.name, "%s applies to kinds %s and %s, not %s", f.name, kindOccupancy, kindAboveThreshold, o.Kind)
+			}
 		}
 		sp := m.speciesIndex(o.Species)
 		if sp < 0 {
@@ -79,7 +103,7 @@ func (m *Model) compileProbes() error {
 		if ecs <= 0 {
 			return fieldErr(p+".at", "the probe of radius %g µm at (%g, %g, %g) µm holds no extracellular space", o.Radius, o.At[0], o.At[1], o.At[2])
 		}
-		m.probes.list = append(m.probes.list, probe{name: name, species: sp, at: o.At, r2: o.Radius * o.Radius, scale: ConcToMicroMolar(1 / ecs)})
+		m.probes.list = append(m.probes.list, probe{name: name, spec: i, species: sp, at: o.At, r2: o.Radius * o.Radius, scale: ConcToMicroMolar(1 / ecs)})
 	}
 	if len(m.probes.list) == 0 {
 		return nil
@@ -131,14 +155,20 @@ func (e *Engine) countProbes() {
 	}
 }
 
-// checkColumnNames refuses a probe whose name repeats a built-in column.
+// checkColumnNames refuses an observable of Spec.Observables whose name
+// repeats a built-in column.
 func (m *Model) checkColumnNames() error {
 	seen := map[string]bool{}
 	for _, c := range m.obs.cols {
 		if seen[c.Name] {
-			for i, p := range m.probes.list {
+			for _, p := range m.probes.list {
 				if p.name == c.Name {
-					return fieldErr(fmt.Sprintf("observables[%d].name", i), "column %q is already defined", c.Name)
+					return fieldErr(fmt.Sprintf("observables[%d].name", p.spec), "column %q is already defined", c.Name)
+				}
+			}
+			for _, o := range m.obs.occ {
+				if o.name == c.Name {
+					return fieldErr(fmt.Sprintf("observables[%d].name", o.spec), "column %q is already defined", c.Name)
 				}
 			}
 		}

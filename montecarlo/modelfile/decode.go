@@ -1,6 +1,7 @@
 package modelfile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -896,21 +897,8 @@ func (d *decoder) release(n *yaml.Node, path string) montecarlo.ReleaseSpec {
 		}
 	} else if f, ok := fs.m["train"]; ok {
 		d.pos[tp] = lookup(d.pos, d.file, f.path)
-		tr := d.mapping(f.val, f.path, trainKeys)
-		if f.val.Kind == yaml.MappingNode {
-			start, ok1 := d.qty(tr, "start", Time, nonNegative, false)
-			if !ok1 && !tr.has("start") {
-				ok1 = true
-			}
-			freq, ok2 := d.qty(tr, "frequency", Frequency, positive, true)
-			count, ok3 := d.integer(tr, "count", 1, true)
-			if ok3 && count > 1e7 {
-				d.errPath(join(f.path, "count"), "%d action potentials is too many", count)
-				ok3 = false
-			}
-			if ok1 && ok2 && ok3 {
-				r.Times = agents.Train(start, freq, int(count))
-			}
+		if times, ok := d.train(f); ok {
+			r.Times = times
 		}
 	}
 	r.N, _ = d.qty(fs, "molecules", Count, nonNegative, true)
@@ -938,6 +926,101 @@ func (d *decoder) release(n *yaml.Node, path string) montecarlo.ReleaseSpec {
 		}
 	}
 	return r
+}
+
+// train decodes a train of action potentials: tonic firing {start,
+// frequency, count} with optional bursts [{at, spikes, frequency}] and
+// pauses [{from, to}], and returns its spike times (agents.Pattern).
+func (d *decoder) train(f field) ([]float64, bool) {
+	tr := d.mapping(f.val, f.path, trainKeys)
+	if f.val.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	var p agents.Pattern
+	ok := true
+	need := func(v bool) {
+		ok = ok && v
+	}
+	if tr.has("start") {
+		var v bool
+		p.Start, v = d.qty(tr, "start", Time, nonNegative, false)
+		need(v)
+	}
+	// Tonic firing needs frequency and count, unless the train is made
+	// of bursts only.
+	tonic := tr.has("frequency") || tr.has("count") || !tr.has("bursts")
+	if tonic {
+		var v bool
+		p.FrequencyHz, v = d.qty(tr, "frequency", Frequency, positive, true)
+		need(v)
+		n, v := d.integer(tr, "count", 1, true)
+		if v && n > agents.MaxTrainSpikes {
+			d.errPath(join(f.path, "count"), "%d action potentials is too many (at most %d)", n, agents.MaxTrainSpikes)
+			v = false
+		}
+		p.Count = int(n)
+		need(v)
+	}
+	if bf, has := tr.m["bursts"]; has {
+		items, v := d.seq(bf)
+		need(v)
+		for i, it := range items {
+			bp := index(bf.path, i)
+			bm := d.mapping(it, bp, burstKeys)
+			if it.Kind != yaml.MappingNode {
+				ok = false
+				continue
+			}
+			var b agents.Burst
+			var v1, v2, v3 bool
+			b.At, v1 = d.qty(bm, "at", Time, nonNegative, true)
+			n, v2 := d.integer(bm, "spikes", 1, true)
+			if v2 && n > agents.MaxTrainSpikes {
+				d.errPath(join(bp, "spikes"), "%d action potentials is too many (at most %d)", n, agents.MaxTrainSpikes)
+				v2 = false
+			}
+			b.Spikes = int(n)
+			b.FrequencyHz, v3 = d.qty(bm, "frequency", Frequency, positive, true)
+			need(v1 && v2 && v3)
+			p.Bursts = append(p.Bursts, b)
+		}
+		if v && len(items) == 0 && !tr.has("count") {
+			d.errf(bf.val, bf.path, "is empty: give at least one burst {at, spikes, frequency}, or tonic firing (frequency and count)")
+			ok = false
+		}
+	}
+	if pf, has := tr.m["pauses"]; has {
+		items, v := d.seq(pf)
+		need(v)
+		for i, it := range items {
+			pp := index(pf.path, i)
+			pm := d.mapping(it, pp, pauseKeys)
+			if it.Kind != yaml.MappingNode {
+				ok = false
+				continue
+			}
+			var q agents.Pause
+			var v1, v2 bool
+			q.From, v1 = d.qty(pm, "from", Time, nonNegative, true)
+			q.To, v2 = d.qty(pm, "to", Time, nonNegative, true)
+			need(v1 && v2)
+			p.Pauses = append(p.Pauses, q)
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	times, err := p.Times()
+	if err != nil {
+		var pe *agents.PatternError
+		if errors.As(err, &pe) && pe.Field != "" {
+			d.errPath(join(f.path, pe.Field), "%s", pe.Msg)
+		} else {
+			d.errPath(f.path, "%v", err)
+		}
+		return nil, false
+	}
+	return times, true
 }
 
 // point decodes a point [x, y, z] of lengths.
@@ -997,19 +1080,60 @@ func (d *decoder) releaseSites(f field) *montecarlo.ReleaseSites {
 	return st
 }
 
-// observable decodes one entry of observables.
+// observable decodes one entry of observables: a concentration probe
+// {kind: concentration_at, species, at, radius}, or an occupancy
+// {kind: occupancy, site, species, region} or
+// {kind: above_threshold, site, species, region, threshold}.
 func (d *decoder) observable(n *yaml.Node, path string) montecarlo.ObservableSpec {
 	var o montecarlo.ObservableSpec
 	fs := d.mapping(n, path, observableKeys)
-	o.Kind, _ = d.choice(fs, "kind", []string{"concentration_at"}, true)
+	kinds := []string{"concentration_at", "occupancy", "above_threshold"}
+	o.Kind, _ = d.choice(fs, "kind", kinds, true)
 	o.Name, _ = d.str(fs, "name", false)
-	o.Species, _ = d.str(fs, "species", true)
-	if f, ok := fs.m["at"]; ok {
-		o.At, _ = d.point(f)
-	} else if n.Kind == yaml.MappingNode {
-		d.missing(fs, "at", "the centre [x, y, z] of the probe, e.g. [1 um, 0 um, 0 um]")
+	// Fields that belong to the other kinds.
+	own := map[string][]string{
+		"concentration_at": {"species", "at", "radius"},
+		"occupancy":        {"site", "species", "region"},
+		"above_threshold":  {"site", "species", "region", "threshold"},
+	}[o.Kind]
+	if own != nil {
+		for _, k := range observableKeys[2:] {
+			if f, ok := fs.m[k]; ok && !contains(own, k) {
+				d.errf(f.key, f.path, "%s is not a field of kind %s (its fields: kind, name, %s)", k, o.Kind, quoteList(own))
+			}
+		}
 	}
-	o.Radius, _ = d.qty(fs, "radius", Length, positive, true)
+	switch o.Kind {
+	case "concentration_at":
+		o.Species, _ = d.str(fs, "species", true)
+		if f, ok := fs.m["at"]; ok {
+			o.At, _ = d.point(f)
+		} else if n.Kind == yaml.MappingNode {
+			d.missing(fs, "at", "the centre [x, y, z] of the probe, e.g. [1 um, 0 um, 0 um]")
+		}
+		o.Radius, _ = d.qty(fs, "radius", Length, positive, true)
+	case "occupancy", "above_threshold":
+		if _, ok := fs.m["site"]; ok {
+			o.Site, _ = d.str(fs, "site", true)
+		} else if n.Kind == yaml.MappingNode {
+			d.missing(fs, "site", "a site type whose occupancy to measure")
+		}
+		o.Species, _ = d.str(fs, "species", false)
+		o.Region, _ = d.str(fs, "region", false)
+		if o.Kind == "above_threshold" {
+			if f, ok := fs.m["threshold"]; ok {
+				if v, ok := d.quantity(f, Dimensionless, positive); ok {
+					if v > 1 {
+						d.errf(f.val, f.path, "must be an occupancy in (0, 1] (e.g. 0.5, or 50 %%), got %s", f.val.Value)
+					} else {
+						o.Threshold = v
+					}
+				}
+			} else if n.Kind == yaml.MappingNode {
+				d.missing(fs, "threshold", "an occupancy in (0, 1], e.g. 0.5 (at least half occupied) or 1 (fully occupied)")
+			}
+		}
+	}
 	return o
 }
 
@@ -1021,6 +1145,28 @@ func (d *decoder) degradation(n *yaml.Node, path string) montecarlo.DegradationS
 	g.Rate, _ = d.qty(fs, "rate", Rate1, positive, true)
 	return g
 }
+
+// bounded reads an optional whole number in [0, hi]; what says what it
+// counts and zero what 0 means, for the message.
+func (d *decoder) bounded(fs *fields, name string, hi int64, what, zero string) (int, bool) {
+	v, ok := d.integer(fs, name, math.MinInt64, false)
+	if !ok {
+		return 0, false
+	}
+	if v < 0 || v > hi {
+		f := fs.m[name]
+		d.errf(f.val, f.path, "must be a whole number of %s from 0 to %d (%s), got %s", what, hi, zero, f.val.Value)
+		return 0, false
+	}
+	return int(v), true
+}
+
+// Limits of the run settings shards and long_steps (montecarlo.RunSpec
+// Shards and LongSteps).
+const (
+	maxShards    = 4096
+	maxLongSteps = 255
+)
 
 func (d *decoder) run(f field) montecarlo.RunSpec {
 	r := montecarlo.RunSpec{Replicates: 1, Seed: 1}
@@ -1042,6 +1188,8 @@ func (d *decoder) run(f field) montecarlo.RunSpec {
 			r.Replicates = int(v)
 		}
 	}
+	r.Shards, _ = d.bounded(fs, "shards", maxShards, "blocks per replicate", "0 or 1: one block")
+	r.LongSteps, _ = d.bounded(fs, "long_steps", maxLongSteps, "timesteps per long step", "0 or 1: no long steps")
 	if sf, ok := fs.m["seed"]; ok {
 		if s, ok := d.scalar(sf); ok {
 			v, err := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
@@ -1191,8 +1339,27 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		}
 	}
 	for i, o := range s.Observables {
-		if !contains(explicit, o.Species) {
-			unknown(fmt.Sprintf("observables[%d].species", i), "species", o.Species, explicit)
+		p := fmt.Sprintf("observables[%d]", i)
+		if o.Kind == "concentration_at" {
+			if !contains(explicit, o.Species) {
+				unknown(p+".species", "species", o.Species, explicit)
+			}
+			continue
+		}
+		if !contains(siteNames, o.Site) {
+			unknown(p+".site", "site type", o.Site, siteNames)
+		}
+		// Diffusing species, baths and drugs (which become baths).
+		held := append([]string(nil), all...)
+		for _, g := range s.Drugs {
+			held = append(held, g.Name)
+		}
+		if o.Species != "" && !contains(held, o.Species) {
+			unknown(p+".species", "species", o.Species, held)
+		}
+		if o.Region != "" && (vol != nil || mem != nil) && !contains(vol, o.Region) && !contains(mem, o.Region) {
+			d.errPath(p+".region", "no region %q in a %s geometry%s (membrane regions, for surface sites: %s; volume regions, for volume sites: %s)",
+				o.Region, s.Geometry.Kind, suggest(o.Region, append(append([]string(nil), mem...), vol...)), quoteList(mem), quoteList(vol))
 		}
 	}
 	for i, g := range s.Degradations {

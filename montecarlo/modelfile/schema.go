@@ -24,10 +24,12 @@ var (
 	boxRangeKeys    = []string{"min", "max"}
 	poreKeys        = []string{"duration"}
 	spontaneousKeys = []string{"rate"}
-	observableKeys  = []string{"kind", "name", "species", "at", "radius"}
-	trainKeys       = []string{"start", "frequency", "count"}
+	observableKeys  = []string{"kind", "name", "species", "at", "radius", "site", "region", "threshold"}
+	trainKeys       = []string{"start", "frequency", "count", "bursts", "pauses"}
+	burstKeys       = []string{"at", "spikes", "frequency"}
+	pauseKeys       = []string{"from", "to"}
 	degradationKeys = []string{"species", "region", "rate"}
-	runKeys         = []string{"dt", "duration", "sample_interval", "replicates", "seed"}
+	runKeys         = []string{"dt", "duration", "sample_interval", "replicates", "seed", "shards", "long_steps"}
 )
 
 // schema is the shape of the model file, for navigating overrides: a
@@ -62,7 +64,10 @@ var topSchema = mapping(topKeys, map[string]*schema{
 	}), true),
 	"placement": list(mapping(placementKeys, nil), false),
 	"release": list(mapping(releaseKeys, map[string]*schema{
-		"train": mapping(trainKeys, nil),
+		"train": mapping(trainKeys, map[string]*schema{
+			"bursts": list(mapping(burstKeys, nil), false),
+			"pauses": list(mapping(pauseKeys, nil), false),
+		}),
 		"sites": mapping(releaseSiteKeys, map[string]*schema{
 			"lattice": mapping(latticeKeys, nil),
 			"box":     mapping(boxRangeKeys, nil),
