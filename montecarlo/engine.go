@@ -2,6 +2,7 @@ package montecarlo
 
 import (
 	"math"
+	"runtime"
 
 	"github.com/reuptake/reuptake/agents"
 	"github.com/reuptake/reuptake/space"
@@ -331,7 +332,9 @@ func (e *Engine) setState(s, to int, t float64) {
 // Model.Columns. The slice is reused between calls.
 func (e *Engine) Run(observe func(t float64, values []float64)) {
 	m := e.m
-	if w := min(e.workers, len(e.sub)); w > 1 {
+	// More goroutines than processors would only spin against each other
+	// at the phase barriers (results do not depend on the count).
+	if w := min(e.workers, len(e.sub), runtime.GOMAXPROCS(0)); w > 1 {
 		e.pool = newWorkPool(w)
 		defer func() { e.pool.close(); e.pool = nil }()
 	}
