@@ -59,6 +59,10 @@ type Engine struct {
 	// transitions so far; qLast and tLast are its value and the time at the
 	// previous sample (for the transporter current).
 	charge, qLast, tLast float64
+
+	// A cache line of slack: the engines of a sharded replicate's shards
+	// are written from different cores (false sharing; see shardState).
+	_ [64]byte
 }
 
 // bathClock holds the current site transition rates of a model whose bath
