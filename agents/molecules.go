@@ -10,7 +10,7 @@ type Molecules struct {
 	X, Y, Z []float64 // position, µm
 	Voxel   []int32   // voxel index of the position
 	Species []uint16  // index into the model's species
-	ID      []uint32  // serial number, unique within a replicate
+	ID      []uint32  // serial number, unique within the store (a replicate, or one shard of it)
 	// Skip is the number of coming steps a molecule sits out because its
 	// last step was a long one covering them (see montecarlo's long steps).
 	Skip   []uint8
