@@ -150,10 +150,8 @@ func checkSurfaceFlux(seed uint64, div int) []Result {
 	}
 	area := voxel * voxel
 	kappa := kon / area // κ = k_on·σ with σ = 1/A
-	x := kappa * math.Sqrt(window/d)
-	naive := kon * c * window // per site: k_on·[L]·T
-	robin := c * area * d / kappa * (math.Exp(x*x)*math.Erfc(x) - 1 + 2*x/math.Sqrt(math.Pi))
-	pBound := 1 - math.Exp(-robin)
+	pBound, naive, x := robinBound(c, area, d, kon, window)
+	robin := -math.Log1p(-pBound)
 	nSites := int64(tiles * reps)
 	// κ' = κΔt/√(2DΔt), the per-hit parameter of Andrews' formula.
 	kp := kappa * dt / math.Sqrt(2*d*dt)

@@ -90,6 +90,10 @@ func Checks() []Check {
 		{Name: "T1 free diffusion long steps ×10", Quick: true, Run: func(s uint64) []Result { return checkFreeDiffusion(s, 10) }},
 		{Name: "T5 escape from a disk long steps ×10", Quick: true, Run: func(s uint64) []Result { return checkDiskEscape(s, 1, 10) }},
 		{Name: "T10 porous point source long steps ×10", Quick: true, Run: func(s uint64) []Result { return checkPorousPointSource(s, 0.5, 1, 10) }},
+		{Name: "T1 free diffusion across shard boundaries", Quick: true, Run: checkShardDiffusion},
+		{Name: "surface binding flux across shard boundaries", Quick: true, Run: checkShardBinding},
+		{Name: "shard determinism across workers", Quick: true, Run: checkShardDeterminism},
+		{Name: "occupancy and above_threshold at equilibrium", Quick: true, Run: checkOccupancy},
 	}
 }
 
