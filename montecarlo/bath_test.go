@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -29,10 +30,23 @@ func bathSpec(sched []BathStep) Spec {
 // to the bath (it once indexed the diffusing species with −1 and
 // panicked), and a scheduled concentration change switches binding off at
 // exactly the scheduled time and back on later.
+// The same with the sites spread over 4 spatial shards, each with its own
+// bath clock.
 func TestBathUnbindAndSchedule(t *testing.T) {
-	m, err := NewModel(bathSpec([]BathStep{{T: 1, Conc: 0}, {T: 2, Conc: ConcFromMolar(1e-6)}}))
+	for _, shards := range []int{1, 4} {
+		t.Run(fmt.Sprintf("shards=%d", shards), func(t *testing.T) { testBathSchedule(t, shards) })
+	}
+}
+
+func testBathSchedule(t *testing.T, shards int) {
+	spec := bathSpec([]BathStep{{T: 1, Conc: 0}, {T: 2, Conc: ConcFromMolar(1e-6)}})
+	spec.Run.Shards = shards
+	m, err := NewModel(spec)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m.Shards() != shards {
+		t.Fatalf("%d shards, want %d", m.Shards(), shards)
 	}
 	e := NewEngine(m)
 	e.Reset(1, 0)
