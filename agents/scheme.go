@@ -118,6 +118,18 @@ type Compiled struct {
 	Binds [][]BindT
 	// BindsSpecies[s] has bit sp set when state s binds explicit species sp.
 	BindsSpecies []uint64
+
+	adj [][]edge // every transition, for the held-count walks
+}
+
+// edge is a transition in the walks that count held molecules: delta is
+// the change in molecules of explicit species sp (≥ 0) or of the clamped
+// species bath.
+type edge struct {
+	to    int
+	delta int
+	sp    int
+	bath  string
 }
 
 // Compile validates s against the model's species: explicit lists the
@@ -164,11 +176,6 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 		}
 		c.Conducting[i] = true
 	}
-	type edge struct {
-		to    int
-		delta int // change in held molecules of species sp
-		sp    int
-	}
 	adj := make([][]edge, n)
 	for ti, t := range s.Transitions {
 		where := fmt.Sprintf("transition %d (%s → %s, %s)", ti+1, t.From, t.To, t.Kind)
@@ -211,7 +218,7 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 				// Kept even at zero concentration (Rate 0): a bath whose
 				// concentration changes in time may switch it on.
 				c.Out[from] = append(c.Out[from], Uni{To: to, Kind: Bath, Species: -1, Rate: t.Rate * conc, Bath: t.Species, KOn: t.Rate, Charge: t.Charge})
-				adj[from] = append(adj[from], edge{to, 0, -1})
+				adj[from] = append(adj[from], edge{to, +1, -1, t.Species})
 			} else {
 				if t.Kind == Bath {
 					return nil, fmt.Errorf("%s: species %q is not a clamped bath species", where, t.Species)
@@ -221,18 +228,18 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 				}
 				c.Binds[from] = append(c.Binds[from], BindT{To: to, Species: sp, KOn: t.Rate})
 				c.BindsSpecies[from] |= 1 << sp
-				adj[from] = append(adj[from], edge{to, +1, sp})
+				adj[from] = append(adj[from], edge{to, +1, sp, ""})
 			}
 		case Unbind, Transport, Degrade:
 			c.Out[from] = append(c.Out[from], Uni{To: to, Kind: t.Kind, Species: sp, Rate: t.Rate, Charge: t.Charge})
-			if sp >= 0 {
-				adj[from] = append(adj[from], edge{to, -1, sp})
-			} else {
-				adj[from] = append(adj[from], edge{to, 0, -1})
+			bathSp := ""
+			if isBath {
+				bathSp = t.Species
 			}
+			adj[from] = append(adj[from], edge{to, -1, sp, bathSp})
 		case Emit, FirstOrder:
 			c.Out[from] = append(c.Out[from], Uni{To: to, Kind: t.Kind, Species: sp, Rate: t.Rate, Charge: t.Charge})
-			adj[from] = append(adj[from], edge{to, 0, -1})
+			adj[from] = append(adj[from], edge{to, 0, -1, ""})
 		default:
 			return nil, fmt.Errorf("%s: unknown kind", where)
 		}
@@ -273,6 +280,7 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 			}
 		}
 	}
+	c.adj = adj
 	var unreachable []string
 	for i, ok := range seen {
 		if !ok {
@@ -283,6 +291,39 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 		return nil, fmt.Errorf("states %s cannot be reached from the initial state %q", strings.Join(unreachable, ", "), s.States[c.Initial])
 	}
 	return c, nil
+}
+
+// HeldBath counts the molecules of the clamped species bath that each state
+// holds, walking the transitions from the initial state as Compile does for
+// explicit species: a bind (bath transition) of it adds one, an unbind,
+// transport or degrade of it removes one. It fails when a state is reached
+// with two different counts (e.g. a substrate drug released inside the cell
+// by a first-order step), so that its occupancy is not defined.
+func (c *Compiled) HeldBath(bath string) ([]int, error) {
+	held := make([]int, len(c.States))
+	seen := make([]bool, len(c.States))
+	seen[c.Initial] = true
+	queue := []int{c.Initial}
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		for _, e := range c.adj[u] {
+			h := held[u]
+			if e.bath == bath {
+				h += e.delta
+			}
+			if h < 0 {
+				return nil, fmt.Errorf("state %q releases a %s molecule it does not hold", c.States[u], bath)
+			}
+			if !seen[e.to] {
+				seen[e.to], held[e.to] = true, h
+				queue = append(queue, e.to)
+			} else if held[e.to] != h {
+				return nil, fmt.Errorf("state %q is reached holding %d and %d molecules of %s, so its occupancy is not defined", c.States[e.to], held[e.to], h, bath)
+			}
+		}
+	}
+	return held, nil
 }
 
 // Sites is a struct-of-arrays store of sites: surface sites on membrane

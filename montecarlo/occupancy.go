@@ -5,8 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/reuptake/reuptake/agents"
 )
 
 // Observables by region (ObservableSpec kinds "occupancy" and
@@ -171,7 +169,7 @@ func defaultOccupancyName(o ObservableSpec, species string) string {
 // type ty holds in each of its states, and the species' name. The
 // species is a diffusing species (agents.Compiled.Held), or a clamped
 // bath species or drug, whose count per state follows from the scheme's
-// transitions (see bathHeld). An empty name means the one diffusing
+// transitions (see agents.Compiled.HeldBath). An empty name means the one diffusing
 // species the type holds.
 func (m *Model) heldBy(ty int, name string) ([]int, string, error) {
 	c := m.schemes[ty]
@@ -216,7 +214,7 @@ func (m *Model) heldBy(ty int, name string) ([]int, string, error) {
 	if !isBath {
 		return nil, "", fmt.Errorf("unknown species %q (diffusing and bath species: %s)", name, strings.Join(all, ", "))
 	}
-	out, err := bathHeld(c, m.full.SiteTypes[ty].Scheme, name)
+	out, err := c.HeldBath(name)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s sites: %v", st, err)
 	}
@@ -226,59 +224,6 @@ func (m *Model) heldBy(ty int, name string) ([]int, string, error) {
 		}
 	}
 	return nil, "", fmt.Errorf("%s sites never hold %s: no transition of their scheme binds it", st, name)
-}
-
-// bathHeld counts the molecules of clamped species bath that each state
-// of the compiled scheme c (compiled from s) holds: a bind or bath
-// transition of it adds one, an unbind, transport or degrade of it
-// removes one, other transitions keep the count. It fails when a state is
-// reached with two different counts (e.g. a substrate drug released
-// inside the cell by a first-order step).
-func bathHeld(c *agents.Compiled, s agents.Scheme, bath string) ([]int, error) {
-	idx := map[string]int{}
-	for i, n := range c.States {
-		idx[n] = i
-	}
-	type edge struct{ to, delta int }
-	adj := make([][]edge, len(c.States))
-	for _, t := range s.Transitions {
-		from, ok1 := idx[t.From]
-		to, ok2 := idx[t.To]
-		if !ok1 || !ok2 {
-			continue // refused by Scheme.Compile
-		}
-		d := 0
-		if t.Species == bath {
-			switch t.Kind {
-			case agents.Bind, agents.Bath:
-				d = 1
-			case agents.Unbind, agents.Transport, agents.Degrade:
-				d = -1
-			}
-		}
-		adj[from] = append(adj[from], edge{to, d})
-	}
-	held := make([]int, len(c.States))
-	seen := make([]bool, len(c.States))
-	seen[c.Initial] = true
-	queue := []int{c.Initial}
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
-		for _, e := range adj[u] {
-			h := held[u] + e.delta
-			if h < 0 {
-				return nil, fmt.Errorf("state %q releases a %s molecule it does not hold", c.States[u], bath)
-			}
-			if !seen[e.to] {
-				seen[e.to], held[e.to] = true, h
-				queue = append(queue, e.to)
-			} else if held[e.to] != h {
-				return nil, fmt.Errorf("state %q is reached holding %d and %d molecules of %s, so its occupancy is not defined", c.States[e.to], held[e.to], h, bath)
-			}
-		}
-	}
-	return held, nil
 }
 
 // fillOccupancy writes the value of every occupancy and above_threshold

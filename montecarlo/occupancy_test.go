@@ -10,6 +10,7 @@ import (
 
 	"github.com/reuptake/reuptake/agents"
 	"github.com/reuptake/reuptake/space"
+	"gonum.org/v1/gonum/stat"
 )
 
 // twoSite is a receptor with two binding sites for species lig (diffusing
@@ -113,15 +114,8 @@ func TestOccupancyExact(t *testing.T) {
 
 // meanSE is the mean of xs and its standard error from the sample SD.
 func meanSE(xs []float64) (mean, se float64) {
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(xs)-1) / float64(len(xs)))
+	mean, sd := stat.MeanStdDev(xs, nil)
+	return mean, sd / math.Sqrt(float64(len(xs)))
 }
 
 // TestOccupancyDissociation: two-site receptors loaded with glu that

@@ -10,6 +10,7 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
 	"github.com/reuptake/reuptake/space"
+	"gonum.org/v1/gonum/stat"
 )
 
 // ca1Spec is the default preset, shortened, with k shards.
@@ -229,26 +230,16 @@ func TestShardsMatchUnsharded(t *testing.T) {
 		name string
 		a, b []float64
 	}{{"peak open AMPA", p1, p4}, {"fraction transported", f1, f4}} {
-		ma, sa := meanSE(c.a)
-		mb, sb := meanSE(c.b)
+		ma, sa := stat.MeanStdDev(c.a, nil)
+		mb, sb := stat.MeanStdDev(c.b, nil)
+		sa /= math.Sqrt(float64(len(c.a)))
+		sb /= math.Sqrt(float64(len(c.b)))
 		z := (mb - ma) / math.Hypot(sa, sb)
 		t.Logf("%s: 1 shard %.4f ± %.4f, 4 shards %.4f ± %.4f, z = %.2f", c.name, ma, sa, mb, sb, z)
 		if math.Abs(z) > 4 {
 			t.Errorf("%s differs between 1 and 4 shards: z = %.2f", c.name, z)
 		}
 	}
-}
-
-func meanSE(x []float64) (mean, se float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	var ss float64
-	for _, v := range x {
-		ss += (v - mean) * (v - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(x)-1) / float64(len(x)))
 }
 
 // TestShardsAndLongStepsRefused: impossible settings are refused before

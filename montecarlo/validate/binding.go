@@ -113,54 +113,80 @@ func checkClampedBinding(seed uint64) []Result {
 // the base step.
 func checkSurfaceFlux(seed uint64, div int) []Result {
 	const (
-		d      = 0.33      // µm²/ms
-		voxel  = 0.01      // µm; tile area 1e-4 µm²
 		lx, lz = 2.0, 0.05 // µm; lz > 6·√(2DT)
-		window = 1e-4      // ms
-		c0     = 8.0e5     // molecules/µm³ (1.33 mM)
 		reps   = 10
 	)
 	dt := 1e-5 / float64(div)
-	kon := montecarlo.KOnFromMolar(1.5e8)
+	x, err := runSurfaceFlux(seed, [3]float64{lx, lx, lz}, dt, 1, reps)
+	if err != nil {
+		return modelError("surface flux", err)
+	}
+	area := fluxVoxel * fluxVoxel
+	kon := montecarlo.KOnFromMolar(fluxKOnMolar)
+	kappa := kon / area // κ = k_on·σ with σ = 1/A
+	pBound, naive, xr := robinBound(x.c, area, fluxD, kon, fluxWindow)
+	robin := -math.Log1p(-pBound)
+	// κ' = κΔt/√(2DΔt), the per-hit parameter of Andrews' formula.
+	kp := kappa * dt / math.Sqrt(2*fluxD*dt)
+	r := binomial(fmt.Sprintf("sites bound in 0.1 µs / N_sites, dt = %g ns", dt*1e6), pBound, x.bound, int64(x.tiles*reps),
+		fmt.Sprintf("§3/§A8: k_on[L]N_sites·T = %.5g per site, ×%.4f depletion (Robin plane, x = %.3g), site use 1−e^{−m}; κ' = %.3g; binomial SE",
+			naive, robin/naive, xr, kp))
+	// Show the flux in the units of the statement too.
+	r.Detail += fmt.Sprintf("; flux %.4g vs k_on[L]N_sites %.4g /ms", float64(x.bound)/fluxWindow/float64(reps), naive*float64(x.tiles)/fluxWindow)
+	return []Result{r}
+}
+
+// The surface-flux experiment (checkSurfaceFlux, checkShardBinding).
+const (
+	fluxD        = 0.33  // µm²/ms
+	fluxVoxel    = 0.01  // µm; tile area 1e-4 µm²
+	fluxWindow   = 1e-4  // ms
+	fluxC0       = 8.0e5 // molecules/µm³ (1.33 mM)
+	fluxKOnMolar = 1.5e8 // /M/s
+)
+
+// fluxResult is the outcome of runSurfaceFlux.
+type fluxResult struct {
+	m     *montecarlo.Model
+	bound int64   // sites bound at the end of the window, over all replicates
+	tiles int     // sites per replicate
+	c     float64 // ligand concentration, molecules/µm³
+}
+
+// runSurfaceFlux runs the surface-flux experiment in a box of the given
+// size (µm) cut into shards blocks: an irreversible site on every tile of
+// the floor (zmin), a uniform explicit ligand at fluxC0 placed anew in
+// each of reps replicates, binding for fluxWindow at step dt.
+func runSurfaceFlux(seed uint64, size [3]float64, dt float64, shards, reps int) (fluxResult, error) {
+	kon := montecarlo.KOnFromMolar(fluxKOnMolar)
 	scheme := agents.Scheme{
 		States:      []string{"A", "B"},
 		Transitions: []agents.Transition{{From: "A", To: "B", Kind: agents.Bind, Species: "L", Rate: kon}},
 	}
-	tiles := int(math.Round(lx/voxel)) * int(math.Round(lx/voxel))
-	spec := boxSpec([3]float64{lx, lx, lz}, voxel, dt, window, montecarlo.SpeciesSpec{Name: "L", D: d})
+	r := fluxResult{tiles: int(math.Round(size[0]/fluxVoxel)) * int(math.Round(size[1]/fluxVoxel))}
+	spec := boxSpec(size, fluxVoxel, dt, fluxWindow, montecarlo.SpeciesSpec{Name: "L", D: fluxD})
 	spec.SiteTypes = []montecarlo.SiteTypeSpec{{Name: "s", Scheme: scheme}}
-	spec.Placements = []montecarlo.PlacementSpec{{Site: "s", Region: "zmin", Count: tiles}}
+	spec.Placements = []montecarlo.PlacementSpec{{Site: "s", Region: "zmin", Count: r.tiles}}
+	spec.Run.Shards = shards
 	m, err := montecarlo.NewModel(spec)
 	if err != nil {
-		return modelError("surface flux", err)
+		return r, err
 	}
-	nL := int(math.Round(c0 * lx * lx * lz))
-	c := float64(nL) / (lx * lx * lz)
+	r.m = m
+	vol := size[0] * size[1] * size[2]
+	nL := int(math.Round(fluxC0 * vol))
+	r.c = float64(nL) / vol
 	e := montecarlo.NewEngine(m)
-	var bound int64
 	for rep := 0; rep < reps; rep++ {
 		e.Reset(seed, rep)
 		pos := montecarlo.NewStream(montecarlo.StreamKey(seed, uint64(rep), 0xf1a))
 		for i := 0; i < nL; i++ {
-			p := [3]float64{lx * pos.Float64(), lx * pos.Float64(), lz * pos.Float64()}
-			e.AddMolecule(p, 0)
+			e.AddMolecule([3]float64{size[0] * pos.Float64(), size[1] * pos.Float64(), size[2] * pos.Float64()}, 0)
 		}
-		runTo(e, m, window)
-		bound += e.StateCounts(0)[1]
+		runTo(e, m, fluxWindow)
+		r.bound += e.StateCounts(0)[1]
 	}
-	area := voxel * voxel
-	kappa := kon / area // κ = k_on·σ with σ = 1/A
-	pBound, naive, x := robinBound(c, area, d, kon, window)
-	robin := -math.Log1p(-pBound)
-	nSites := int64(tiles * reps)
-	// κ' = κΔt/√(2DΔt), the per-hit parameter of Andrews' formula.
-	kp := kappa * dt / math.Sqrt(2*d*dt)
-	r := binomial(fmt.Sprintf("sites bound in 0.1 µs / N_sites, dt = %g ns", dt*1e6), pBound, bound, nSites,
-		fmt.Sprintf("§3/§A8: k_on[L]N_sites·T = %.5g per site, ×%.4f depletion (Robin plane, x = %.3g), site use 1−e^{−m}; κ' = %.3g; binomial SE",
-			naive, robin/naive, x, kp))
-	// Show the flux in the units of the statement too.
-	r.Detail += fmt.Sprintf("; flux %.4g vs k_on[L]N_sites %.4g /ms", float64(bound)/window/float64(reps), naive*float64(tiles)/window)
-	return []Result{r}
+	return r, nil
 }
 
 // closedBoxStationary is the exact stationary distribution of the number n

@@ -26,55 +26,6 @@ var maskCleftYAML []byte
 var maskCleftSpec = space.CleftSpec{Voxel: 0.01, Width: 0.02, SynapseRadius: 0.15, PSDRadius: 0.1,
 	MembraneRadius: 0.2, HalfWidth: 0.3, HalfHeight: 0.15}
 
-// cleftMask is the label volume of the grid g that space.Cleft(spec)
-// built, by the rule of space/testdata/gen_cleft_mask.go: 0 sink, 1 cleft,
-// 2 perisynaptic, 3 extrasynaptic (free); a wall voxel is 7 (perisynaptic
-// ring) beyond the synapse radius, else 4 (presynaptic) above z = 0, else
-// 5 (PSD) inside the PSD radius, else 6 (postsynaptic), decided by the
-// position of its centre. Data are in NumPy C order, [i][j][k] = (x, y, z).
-func cleftMask(g *space.Grid, spec space.CleftSpec) ([3]int, []uint16) {
-	n := g.N
-	data := make([]uint16, n[0]*n[1]*n[2])
-	names := g.RegionNames()
-	rs2, rp2 := spec.SynapseRadius*spec.SynapseRadius, spec.PSDRadius*spec.PSDRadius
-	for i := 0; i < n[0]; i++ {
-		for j := 0; j < n[1]; j++ {
-			for k := 0; k < n[2]; k++ {
-				v := g.Index(i, j, k)
-				c := g.Center(i, j, k)
-				r2 := c[0]*c[0] + c[1]*c[1]
-				var l uint16
-				switch g.Kind(v) {
-				case space.Sink:
-					l = 0
-				case space.Free:
-					switch names[g.Region(v)] {
-					case space.RegionCleft:
-						l = 1
-					case space.RegionPerisynaptic:
-						l = 2
-					default:
-						l = 3
-					}
-				case space.Wall:
-					switch {
-					case r2 >= rs2:
-						l = 7
-					case c[2] > 0:
-						l = 4
-					case r2 < rp2:
-						l = 5
-					default:
-						l = 6
-					}
-				}
-				data[(i*n[1]+j)*n[2]+k] = l
-			}
-		}
-	}
-	return n, data
-}
-
 // maskCleftModels builds the two models of checkMaskCleft: the model file
 // maskcleft.yaml loaded through modelfile from a temporary directory that
 // also holds the mask it names, and the same Spec with the geometry
@@ -86,7 +37,7 @@ func maskCleftModels() (mask, cleft *montecarlo.Model, differ int, err error) {
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	shape, data := cleftMask(g, maskCleftSpec)
+	shape, data := space.CleftLabels(g, maskCleftSpec)
 	dir, err := os.MkdirTemp("", "mc-validate-maskcleft-")
 	if err != nil {
 		return nil, nil, 0, err

@@ -20,7 +20,7 @@ func TestMaskCleftIsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shape, data := cleftMask(g, maskCleftSpec)
+	shape, data := space.CleftLabels(g, maskCleftSpec)
 	var got bytes.Buffer
 	if err := space.WriteNPY(&got, shape, data); err != nil {
 		t.Fatal(err)

@@ -125,51 +125,25 @@ func robinBound(c, a, d, kon, window float64) (p, naive, x float64) {
 // the Robin-plane value of checkSurfaceFlux.
 func checkShardBinding(seed uint64) []Result {
 	const (
-		d          = 0.33
-		voxel      = 0.01
 		lx, ly, lz = 0.5, 1.0, 0.05
-		window     = 1e-4 // ms
-		c0         = 8.0e5
 		reps       = 40
 		dt         = 1e-5
 		shards     = 102 // 100 slices of medium and the 2 wall layers along y
 	)
-	kon := montecarlo.KOnFromMolar(1.5e8)
-	scheme := agents.Scheme{
-		States:      []string{"A", "B"},
-		Transitions: []agents.Transition{{From: "A", To: "B", Kind: agents.Bind, Species: "L", Rate: kon}},
-	}
-	tiles := int(math.Round(lx/voxel)) * int(math.Round(ly/voxel))
-	spec := boxSpec([3]float64{lx, ly, lz}, voxel, dt, window, montecarlo.SpeciesSpec{Name: "L", D: d})
-	spec.SiteTypes = []montecarlo.SiteTypeSpec{{Name: "s", Scheme: scheme}}
-	spec.Placements = []montecarlo.PlacementSpec{{Site: "s", Region: "zmin", Count: tiles}}
-	spec.Run.Shards = shards
-	m, err := montecarlo.NewModel(spec)
+	x, err := runSurfaceFlux(seed, [3]float64{lx, ly, lz}, dt, shards, reps)
 	if err != nil {
 		return modelError("sharded surface binding", err)
 	}
+	m := x.m
 	if axis, c, _ := blockBoundary(m, 1); m.Shards() != shards || axis != 1 || c != 1 || m.Grid.N[1] != shards {
 		return modelError("sharded surface binding", fmt.Errorf("%d shards along axis %d, block 1 from slice %d; want %d along y, one slice each",
 			m.Shards(), axis, c, shards))
 	}
-	nL := int(math.Round(c0 * lx * ly * lz))
-	c := float64(nL) / (lx * ly * lz)
-	e := montecarlo.NewEngine(m)
-	var bound int64
-	for rep := 0; rep < reps; rep++ {
-		e.Reset(seed, rep)
-		pos := montecarlo.NewStream(montecarlo.StreamKey(seed, uint64(rep), 0x5a4d))
-		for i := 0; i < nL; i++ {
-			e.AddMolecule([3]float64{lx * pos.Float64(), ly * pos.Float64(), lz * pos.Float64()}, 0)
-		}
-		runTo(e, m, window)
-		bound += e.StateCounts(0)[1]
-	}
-	p, naive, x := robinBound(c, voxel*voxel, d, kon, window)
+	p, naive, xr := robinBound(x.c, fluxVoxel*fluxVoxel, fluxD, montecarlo.KOnFromMolar(fluxKOnMolar), fluxWindow)
 	return []Result{binomial(fmt.Sprintf("sites bound in 0.1 µs / N_sites, %d shards of one voxel slice, dt = %g ns", shards, dt*1e6),
-		p, bound, int64(tiles*reps),
+		p, x.bound, int64(x.tiles*reps),
 		fmt.Sprintf("as surface binding flux: k_on[L]T = %.5g per site, ×%.4f depletion (Robin plane, x = %.3g), site use 1−e^{−m}; floor cut by %d block boundaries; binomial SE",
-			naive, -math.Log(1-p)/naive, x, shards-3)),
+			naive, -math.Log(1-p)/naive, xr, shards-3)),
 	}
 }
 

@@ -3,20 +3,14 @@ package validate
 import (
 	"math"
 	"sort"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // meanSE returns the mean of xs and its standard error (sample SD/√n).
 func meanSE(xs []float64) (mean, se float64) {
-	n := float64(len(xs))
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= n
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / (n - 1) / n)
+	mean, sd := stat.MeanStdDev(xs, nil)
+	return mean, sd / math.Sqrt(float64(len(xs)))
 }
 
 // normCDF is the standard normal distribution function.

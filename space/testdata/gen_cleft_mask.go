@@ -8,12 +8,10 @@
 //
 //	go run space/testdata/gen_cleft_mask.go
 //
-// Labels: 0 sink (outer layer), 1 cleft, 2 perisynaptic, 3 extrasynaptic
-// (free); 4 presynaptic active zone, 5 PSD, 6 postsynaptic outside the PSD,
-// 7 perisynaptic ring of either terminal (wall). A voxel of the wall takes
-// the membrane its cleft-facing face has in space.Cleft (decided by the
-// radius of its centre); faces seen from extrasynaptic space are "lateral",
-// which label 3 sets for all its faces.
+// Labels as space.CleftLabels gives them. A voxel of the wall takes the
+// membrane its cleft-facing face has in space.Cleft (decided by the radius
+// of its centre); faces seen from extrasynaptic space are "lateral", which
+// label 3 sets for all its faces.
 package main
 
 import (
@@ -33,45 +31,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	n := g.N
-	data := make([]uint16, n[0]*n[1]*n[2])
-	names := g.RegionNames()
-	rs2, rp2 := Spec.SynapseRadius*Spec.SynapseRadius, Spec.PSDRadius*Spec.PSDRadius
-	for i := 0; i < n[0]; i++ {
-		for j := 0; j < n[1]; j++ {
-			for k := 0; k < n[2]; k++ {
-				v := g.Index(i, j, k)
-				c := g.Center(i, j, k)
-				r2 := c[0]*c[0] + c[1]*c[1]
-				var l uint16
-				switch g.Kind(v) {
-				case space.Sink:
-					l = 0
-				case space.Free:
-					switch names[g.Region(v)] {
-					case space.RegionCleft:
-						l = 1
-					case space.RegionPerisynaptic:
-						l = 2
-					default:
-						l = 3
-					}
-				case space.Wall:
-					switch {
-					case r2 >= rs2:
-						l = 7
-					case c[2] > 0:
-						l = 4
-					case r2 < rp2:
-						l = 5
-					default:
-						l = 6
-					}
-				}
-				data[(i*n[1]+j)*n[2]+k] = l // NumPy C order: [i][j][k] = (x, y, z)
-			}
-		}
-	}
+	n, data := space.CleftLabels(g, Spec)
 	f, err := os.Create("space/testdata/cleft_mask.npy")
 	if err != nil {
 		log.Fatal(err)
