@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -69,16 +70,31 @@ func inputError(err error) error {
 	return &exitError{exitFailure, err}
 }
 
-// outputFile opens -o (stdout when empty or "-").
-func outputFile(stdout io.Writer, path string) (io.Writer, func() error, error) {
+// writeTables writes tables in format to -o (stdout when empty or "-"):
+// to a temporary file beside it, renamed into place once complete, so an
+// interrupted command leaves the old file or the new one, never half.
+func writeTables(stdout io.Writer, path, format string, tables []analysis.NamedTable) error {
 	if path == "" || path == "-" {
-		return stdout, func() error { return nil }, nil
+		return analysis.WriteTables(stdout, format, tables)
 	}
-	f, err := os.Create(path)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return nil, nil, &exitError{exitFailure, err}
+		return &exitError{exitFailure, err}
 	}
-	return f, f.Close, nil
+	if err := analysis.WriteTables(f, format, tables); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return &exitError{exitFailure, err}
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return &exitError{exitFailure, err}
+	}
+	return nil
 }
 
 // checkFormat validates --format.
@@ -165,13 +181,5 @@ func runAnalyze(stdout, stderr io.Writer, f *analyzeFlags, args []string) error 
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	w, closeOut, err := outputFile(stdout, f.out)
-	if err != nil {
-		return err
-	}
-	if err := analysis.WriteTables(w, f.format, tables); err != nil {
-		closeOut()
-		return err
-	}
-	return closeOut()
+	return writeTables(stdout, f.out, f.format, tables)
 }

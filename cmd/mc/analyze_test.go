@@ -95,6 +95,10 @@ func TestAnalyzeJSONAndCSV(t *testing.T) {
 	if strings.Join(recs[0], ",") != "condition,observable,unit,t_ms,n,mean,se,ci95_lo,ci95_hi" || len(recs) != 1+2*101 {
 		t.Errorf("course csv: %v, %d records", recs[0], len(recs))
 	}
+	// Written through a temporary file renamed into place: nothing else is left.
+	if left, _ := os.ReadDir(filepath.Dir(path)); len(left) != 1 {
+		t.Errorf("files beside the output: %v, want only course.csv", left)
+	}
 }
 
 func TestAnalyzeBadInput(t *testing.T) {

@@ -220,13 +220,5 @@ func runCompare(stdout, stderr io.Writer, f *compareFlags, args []string) error 
 	if f.km && show("uptake") {
 		tables = append(tables, analysis.NamedTable{Name: "uptake", Table: analysis.UptakeTable(analysis.KmVmax(datasets[0]), f.format)})
 	}
-	w, closeOut, err := outputFile(stdout, f.out)
-	if err != nil {
-		return err
-	}
-	if err := analysis.WriteTables(w, f.format, tables); err != nil {
-		closeOut()
-		return err
-	}
-	return closeOut()
+	return writeTables(stdout, f.out, f.format, tables)
 }
