@@ -43,7 +43,49 @@ type Column struct {
 	Unit string `json:"unit,omitempty"`
 	// Description is a short human-readable explanation of the column.
 	Description string `json:"description,omitempty"`
+	// Role says what the column measures (one of the Role constants), so
+	// that analysis selects columns by role rather than by parsing names.
+	// It is empty in files written before roles existed.
+	Role Role `json:"role,omitempty"`
+	// Label is a short human-readable name for axes and tables, without the
+	// unit, e.g. "free glutamate in the cleft"; empty when not set.
+	Label string `json:"label,omitempty"`
+	// Species, Region, SiteType and State name what the column is about,
+	// where that applies (empty otherwise).
+	Species  string `json:"species,omitempty"`
+	Region   string `json:"region,omitempty"`
+	SiteType string `json:"site_type,omitempty"`
+	State    string `json:"state,omitempty"`
 }
+
+// Role is what a value column measures. The vocabulary is closed: readers
+// treat an unknown role as RoleOther.
+type Role string
+
+// The roles of value columns.
+const (
+	// RoleCount is a number of free molecules (of a species, in a region).
+	RoleCount Role = "count"
+	// RoleOccupancy is a number of sites in a state (or set of states).
+	RoleOccupancy Role = "occupancy"
+	// RoleFate is a cumulative number of molecules that met a fate
+	// (released, transported, degraded, escaped, emitted).
+	RoleFate Role = "fate"
+	// RoleFraction is a dimensionless fraction in [0, 1] (unit "1").
+	RoleFraction Role = "fraction"
+	// RoleConcentration is a concentration averaged over a region.
+	RoleConcentration Role = "concentration"
+	// RoleProbe is a concentration measured by a probe at a place.
+	RoleProbe Role = "probe"
+	// RoleCurrent is an electrical current (pA).
+	RoleCurrent Role = "current"
+	// RoleCharge is an electrical charge (fC).
+	RoleCharge Role = "charge"
+	// RoleTime is a time or time constant of a summary statistic (ms).
+	RoleTime Role = "time"
+	// RoleOther is any other quantity.
+	RoleOther Role = "other"
+)
 
 // Names of the fixed leading columns of every results table.
 const (
