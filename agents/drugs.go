@@ -7,7 +7,7 @@ import (
 
 // This file is data only: the built-in table of transport blockers and
 // substrates with their affinities at the three monoamine transporters and
-// where each number comes from (reference/parameters.md §A6). The engine
+// where each number comes from (docs/parameters.md §A6). The engine
 // (montecarlo) turns a drug into a clamped bath species and blocking or
 // transport transitions on the transporter sites it targets.
 
@@ -67,7 +67,7 @@ type Affinity struct {
 	// Note gives the published range when the table picks one value from
 	// it, and any other published value.
 	Note   string
-	Source string // where the number comes from, with the provenance tag of parameters.md
+	Source string // where the number comes from, with the provenance tag of docs/parameters.md
 }
 
 // Drug is one entry of the table.
@@ -75,7 +75,7 @@ type Drug struct {
 	Name string // the name used in model files and --drug (a bath species name)
 	Kind DrugKind
 	// Ki holds the affinity per transporter class (DAT, NET, SERT); a class
-	// that is missing has no published value in parameters.md.
+	// that is missing has no published value (docs/parameters.md §A6).
 	Ki map[string]Affinity
 	// For a Substrate: the first-order rates (1/ms) of its translocation
 	// (outward-bound → inward-bound) and of its release inside (inward-bound
@@ -86,16 +86,16 @@ type Drug struct {
 
 // DefaultDrugKOn is the default association rate constant of a drug with
 // its target, in M⁻¹ s⁻¹: inhibitor k_on and k_off were not found in the
-// literature; parameters.md §A6 advises 10⁶–10⁷ M⁻¹ s⁻¹ [U] with
+// literature; docs/parameters.md §A6 advises 10⁶–10⁷ M⁻¹ s⁻¹ [U] with
 // k_off = k_on·Ki.
 const DefaultDrugKOn = 1e7
 
 const (
-	srcTatsumi = "[S] Tatsumi et al. 1997, Eur J Pharmacol 340:249, via Br J Pharmacol 2006;147:S82 Table 2 (PMC1760736); parameters.md §A6"
-	srcHanGu   = "[A] Han & Gu 2006, BMC Pharmacol 6:6; parameters.md §A6"
+	srcTatsumi = "[S] Tatsumi et al. 1997, Eur J Pharmacol 340:249, via Br J Pharmacol 2006;147:S82 Table 2 (PMC1760736); docs/parameters.md §A6"
+	srcHanGu   = "[A] Han & Gu 2006, BMC Pharmacol 6:6; docs/parameters.md §A6"
 )
 
-// drugTable is the built-in table (parameters.md §A6). Human transporters
+// drugTable is the built-in table (docs/parameters.md §A6). Human transporters
 // unless noted.
 var drugTable = []Drug{
 	{Name: "fluoxetine", Kind: Blocker, Ki: map[string]Affinity{
@@ -109,8 +109,8 @@ var drugTable = []Drug{
 		DAT:  {KiNM: 28100, Source: srcTatsumi},
 	}, Note: "SSRI (racemate)"},
 	{Name: "escitalopram", Kind: Blocker, Ki: map[string]Affinity{
-		SERT: {KiNM: 1.1, Note: "27.6 nM in vivo", Source: "[C] sermeor/SynapticPlasticityModelling comment (doi 10.1017/S1461145706007486); parameters.md §A6"},
-	}, Note: "SSRI (S-enantiomer of citalopram); no NET or DAT value in parameters.md"},
+		SERT: {KiNM: 1.1, Note: "27.6 nM in vivo", Source: "[C] sermeor/SynapticPlasticityModelling comment (doi 10.1017/S1461145706007486); docs/parameters.md §A6"},
+	}, Note: "SSRI (S-enantiomer of citalopram); no NET or DAT value found (docs/parameters.md §A6)"},
 	{Name: "sertraline", Kind: Blocker, Ki: map[string]Affinity{
 		SERT: {KiNM: 0.29, Source: srcTatsumi},
 		NET:  {KiNM: 420, Source: srcTatsumi},
@@ -128,7 +128,7 @@ var drugTable = []Drug{
 	}, Note: "NDRI"},
 	{Name: "cocaine", Kind: Blocker, Ki: map[string]Affinity{
 		DAT: {KiNM: 300, Note: "range 200–700 nM at all three transporters [A] Han & Gu 2006; 640 nM [S] Volkow 1999",
-			Source: "[A] J Neurochem 1997;69(3):1093 (NAc, rotating-disk voltammetry, overall Ki 0.30 µM; parameters.md §A3); the §A7 T8 example uses 0.3 µM"},
+			Source: "[A] J Neurochem 1997;69(3):1093 (NAc, rotating-disk voltammetry, overall Ki 0.30 µM; docs/parameters.md §A3); the §A7 T8 example uses 0.3 µM"},
 		NET:  {KiNM: 300, Note: "one value from the range 200–700 nM (the DAT value above)", Source: srcHanGu},
 		SERT: {KiNM: 300, Note: "one value from the range 200–700 nM (the DAT value above)", Source: srcHanGu},
 	}, Note: "non-selective blocker; competitive at DAT in vivo ([A] Greco & Garris 2003, Eur J Pharmacol 479:117)"},
@@ -138,7 +138,7 @@ var drugTable = []Drug{
 		SERT: {KiNM: 100000, Note: "~100,000 nM", Source: srcHanGu},
 	}, Note: "NDRI"},
 	{Name: "amphetamine", Kind: Substrate, Ki: map[string]Affinity{
-		DAT:  {KiNM: 600, Note: "≈600 nM; K_A ≈ 0.6 µM as a substrate (parameters.md §A6)", Source: srcHanGu},
+		DAT:  {KiNM: 600, Note: "≈600 nM; K_A ≈ 0.6 µM as a substrate (docs/parameters.md §A6)", Source: srcHanGu},
 		NET:  {KiNM: 85, Note: "range 70–100 nM: midpoint", Source: srcHanGu},
 		SERT: {KiNM: 30000, Note: "range 20,000–40,000 nM: midpoint", Source: srcHanGu},
 	}, Translocation: 0.1, ReleaseInside: 1,

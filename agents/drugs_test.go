@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestDrugTable checks the drug table against parameters.md §A6 and its
+// TestDrugTable checks the drug table against docs/parameters.md §A6 and its
 // own invariants: names usable as species, a source for every value,
 // substrate rates for substrates only.
 func TestDrugTable(t *testing.T) {

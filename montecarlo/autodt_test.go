@@ -9,7 +9,7 @@ import (
 
 // TestAutoDtKeepsHitProbabilityBelowHalf: an automatic timestep keeps the
 // membrane hit probability of every binding at most about 0.5 (κ' ≤ 0.27,
-// DESIGN §3), shrinking the geometric choice when binding is fast.
+// docs/design.md §3.10), shrinking the geometric choice when binding is fast.
 func TestAutoDtKeepsHitProbabilityBelowHalf(t *testing.T) {
 	for _, kon := range []float64{1e6, 1e9, 1e10} {
 		s := Spec{

@@ -336,7 +336,7 @@ func (m *Model) maxD() float64 {
 }
 
 // maxAutoKappa is the largest κ' an automatic Δt allows: Andrews' hit
-// probability is 0.49 there (DESIGN §3: P ≤ 0.5 per hit).
+// probability is 0.49 there (docs/design.md §3.10: P ≤ 0.5 per hit).
 const maxAutoKappa = 0.27
 
 // maxKappaPrime is the largest κ' = (k_on/A_tile)·Δt/√(2DΔt) of any

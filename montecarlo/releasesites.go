@@ -8,7 +8,7 @@ import (
 	"github.com/reuptake/reuptake/space"
 )
 
-// Release sites and the release event queue (DESIGN.md §3, "Release"; issue
+// Release sites and the release event queue (docs/design.md §3.9; issue
 // #5). A release with Sites, Spontaneous or Pore is "queued": at Reset the
 // engine draws, for each replicate, its site positions (random sites, from
 // a placement stream of the release) and every release event of the run

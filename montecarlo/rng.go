@@ -3,7 +3,7 @@ package montecarlo
 import (
 	"math"
 
-	//lint:ignore SA1019 golang.org/x/exp/rand is the generator package the project's design names (DESIGN.md §10); its PCGSource also satisfies math/rand/v2.Source, so moving is a one-file change.
+	//lint:ignore SA1019 golang.org/x/exp/rand is the generator package the project's design names (docs/design.md §10); its PCGSource also satisfies math/rand/v2.Source, so moving is a one-file change.
 	"golang.org/x/exp/rand"
 )
 

@@ -99,7 +99,7 @@ type SiteTypeSpec struct {
 // sites instead: each in a voxel of the volume region drawn uniformly at
 // random for each replicate (several may share a voxel). A free molecule
 // in a voxel with free sites binds one of them with probability
-// 1 − exp(−Σk_on/(α·V_voxel)·Δt) per step (DESIGN.md §3, "Volume sites").
+// 1 − exp(−Σk_on/(α·V_voxel)·Δt) per step (docs/design.md §3.5).
 type PlacementSpec struct {
 	Site    string
 	Region  string  // membrane (tile) region, e.g. "psd", "peri"; or a volume region for volume sites

@@ -11,7 +11,7 @@ import (
 //
 //   - DiskSpec: a disk of free medium in a thin slab between two reflecting
 //     walls, with sink voxels all round the disk (escape from a disk with
-//     an absorbing rim, parameters.md §A7 T5);
+//     an absorbing rim, docs/parameters.md §A7 T5);
 //   - BallSpec: an absorbing ball of sink voxels at the centre of a cube of
 //     free medium with reflecting walls (Smoluchowski's absorbing sphere,
 //     §A7 T6).

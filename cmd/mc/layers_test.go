@@ -9,7 +9,7 @@ import (
 const module = "github.com/reuptake/reuptake"
 
 // allowedImports says which project packages each layer may import
-// (DESIGN.md §1): imports point down the layers only, and analysis reads
+// (docs/design.md §1.1): imports point down the layers only, and analysis reads
 // results without ever touching the engine.
 func allowedImports(pkg, imp string) bool {
 	rel := func(p string) string { return strings.TrimPrefix(strings.TrimPrefix(p, module), "/") }
@@ -46,7 +46,7 @@ func TestLayers(t *testing.T) {
 		f := strings.Fields(line)
 		for _, imp := range f[1:] {
 			if strings.HasPrefix(imp, module) && !allowedImports(f[0], imp) {
-				t.Errorf("%s imports %s: an upward (or sideways) import across the layers of DESIGN.md §1", f[0], imp)
+				t.Errorf("%s imports %s: an upward (or sideways) import across the layers of docs/design.md §1.1", f[0], imp)
 			}
 		}
 	}

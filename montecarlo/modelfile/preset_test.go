@@ -34,7 +34,7 @@ func TestPresetUnknown(t *testing.T) {
 }
 
 // TestDefaultPresetContent checks the converted values of the default
-// preset against the numbers in parameters.md §A2.
+// preset against the numbers in docs/parameters.md §A2.
 func TestDefaultPresetContent(t *testing.T) {
 	data, err := Preset(DefaultPreset)
 	if err != nil {

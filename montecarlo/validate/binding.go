@@ -12,7 +12,7 @@ import (
 // site kinetics (a model needs one); its tiny D allows long timesteps.
 var inert = montecarlo.SpeciesSpec{Name: "inert", D: 1e-6}
 
-// checkClampedBinding is parameters.md §A7 T7 with the ligand clamped (a
+// checkClampedBinding is docs/parameters.md §A7 T7 with the ligand clamped (a
 // bath species): R + L ⇌ RL with k_on = 1e7 /M/s, k_off = 0.05 /ms and
 // L = 15 µM, so Kd = 5 µM, p = L/(L+Kd) = 0.75 and k_obs = k_on·L + k_off
 // = 0.2 /ms. 400 replicates of 100 sites start unbound.
@@ -99,8 +99,8 @@ func checkClampedBinding(seed uint64) []Result {
 	return out
 }
 
-// checkSurfaceFlux checks the surface binding probability (DESIGN.md §3,
-// parameters.md §A8): a uniform explicit ligand (c₀ ≈ 1.3 mM) above a
+// checkSurfaceFlux checks the surface binding probability (docs/design.md §3.3,
+// docs/parameters.md §A8): a uniform explicit ligand (c₀ ≈ 1.3 mM) above a
 // membrane covered with sites at σ = 10⁴ µm⁻² (one per 10 nm tile, MCell's
 // default grid density), irreversible binding with k_on = 1.5e8 /M/s
 // (κ' ≈ 0.01 at dt = 10 ns), counted over a window of T = 0.1 µs. In the
@@ -214,7 +214,7 @@ func closedBoxStationary(r0, l0 int, kv float64) (mean, variance float64) {
 	return mean, m2/z - mean*mean
 }
 
-// checkClosedBox is parameters.md §A7 T7, closed box with a finite,
+// checkClosedBox is docs/parameters.md §A7 T7, closed box with a finite,
 // explicit (diffusing) ligand: 400 sites covering the floor of a
 // 0.2 × 0.2 × 0.05 µm box and 400 ligand molecules, k_on = 2e7 /M/s
 // (κ' ≈ 0.004), k_off = 2 /ms. The mean bound count at equilibrium is

@@ -8,7 +8,7 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 )
 
-// checkDecay is parameters.md §A7 T9: first-order volume degradation
+// checkDecay is docs/parameters.md §A7 T9: first-order volume degradation
 // (DegradationSpec) at k = 1 /ms with kΔt = 0.1 (div = 1) or 0.025 (div =
 // 4): N(t)/N₀ = e^{−kt}. The per-step probability 1 − e^{−kΔt} is exact;
 // the p = kΔt shortcut would bias the rate by +5% at kΔt = 0.1, which this
@@ -42,7 +42,7 @@ func checkDecay(seed uint64, div int) []Result {
 	return out
 }
 
-// checkBranching is parameters.md §A7 T9 branching on a site scheme: a
+// checkBranching is docs/parameters.md §A7 T9 branching on a site scheme: a
 // site holding a ligand leaves state S by transport (1 /ms), degradation
 // (2 /ms), unbinding (3 /ms) or a conformational change (4 /ms). Branch
 // fractions are k_i/Σk, the survival of S is e^{−Σk·t}, and the engine's

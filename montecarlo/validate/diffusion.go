@@ -40,7 +40,7 @@ func freeDiffusionRun(seed uint64, rep, n int, d, t, dt float64, long int) (dx, 
 	return dx, dy, dz, nLong, nil
 }
 
-// checkFreeDiffusion is parameters.md §A7 T1: free 3-D diffusion,
+// checkFreeDiffusion is docs/parameters.md §A7 T1: free 3-D diffusion,
 // D = 0.33 µm²/ms, t = 0.1 ms, at dt = 1 µs and 10 µs. With long > 1 the
 // runs take long steps of long·dt (RunSpec.LongSteps): at long = 10 a long
 // step needs at most 1.7 µm of clearance (dt = 10 µs) and the molecules
@@ -105,7 +105,7 @@ func checkFreeDiffusion(seed uint64, long int) []Result {
 	return out
 }
 
-// slabMean is parameters.md §A7 T3: <z>(t) in a reflecting slab of height
+// slabMean is docs/parameters.md §A7 T3: <z>(t) in a reflecting slab of height
 // h for a start on one wall, h/2 − (4h/π²) Σ_{n odd} n⁻² exp(−n²π²Dt/h²).
 func slabMean(h, d, t float64) float64 {
 	s := 0.0
@@ -116,7 +116,7 @@ func slabMean(h, d, t float64) float64 {
 	return h/2 - 4*h/(math.Pi*math.Pi)*s
 }
 
-// checkSlab is parameters.md §A7 T3: a reflecting slab of h = 20 nm
+// checkSlab is docs/parameters.md §A7 T3: a reflecting slab of h = 20 nm
 // (a box with reflecting walls, laterally 0.4 µm, 8 rms lateral
 // displacements from the start at the latest time), molecules starting on
 // the wall z = 0. Specular reflection folds the Gaussian step exactly onto
@@ -166,7 +166,7 @@ func checkSlab(seed uint64, div int) []Result {
 	return out
 }
 
-// checkPointSource is parameters.md §A7 T4: a point source in a cleft of
+// checkPointSource is docs/parameters.md §A7 T4: a point source in a cleft of
 // h = 20 nm (a box 5 µm wide, ≥ 4.9 lateral rms displacements from the
 // source to the side walls at the last time); the fraction of molecules
 // laterally within a = 0.11 µm of the source is 1 − exp(−a²/4Dt) at all t.

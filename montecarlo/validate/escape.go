@@ -9,7 +9,7 @@ import (
 )
 
 // crossingShift is the Siegmund / Broadie–Glasserman continuity
-// correction (parameters.md §A7 T5): a boundary checked once per step acts
+// correction (docs/parameters.md §A7 T5): a boundary checked once per step acts
 // as if moved away from the walker by β·√(2DΔt), β = −ζ(1/2)/√(2π).
 const crossingShift = 0.5826
 
@@ -27,7 +27,7 @@ func besselJ0Zero(n int) float64 {
 	return x
 }
 
-// diskSurvival is parameters.md §A7 T5: survival in a disk with an
+// diskSurvival is docs/parameters.md §A7 T5: survival in a disk with an
 // absorbing rim from the centre, S(τ) = Σₙ 2/(j₀,ₙ J₁(j₀,ₙ)) e^{−j₀,ₙ² τ},
 // τ = Dt/R².
 func diskSurvival(tau float64) float64 {
@@ -56,7 +56,7 @@ func maskSpec(ms space.MaskSpec, shape [3]int, data []uint16, dt, duration float
 	}
 }
 
-// checkDiskEscape is parameters.md §A7 T5: escape from a disk of radius
+// checkDiskEscape is docs/parameters.md §A7 T5: escape from a disk of radius
 // R = 0.15 µm with an absorbing rim, in a cleft 20 nm high with reflecting
 // faces (space.DiskSpec, 2.5 nm voxels; the faces fold the vertical motion
 // exactly, so the radial motion is the 2-D problem), D = 0.3 µm²/ms, all
@@ -152,7 +152,7 @@ func checkDiskEscape(seed uint64, div, long int) []Result {
 	return out
 }
 
-// smoluchowski is parameters.md §A7 T6: the probability that a molecule
+// smoluchowski is docs/parameters.md §A7 T6: the probability that a molecule
 // starting at r₀ in free 3-D space has been absorbed by a sphere of
 // radius R by time t, (R/r₀)·erfc((r₀ − R)/√(4Dt)).
 func smoluchowski(r, r0, d, t float64) float64 {
@@ -180,7 +180,7 @@ func concentricAbsorbed(r, r2, r0, d, t float64) float64 {
 	return r / r0 * s
 }
 
-// checkSmoluchowski is parameters.md §A7 T6: an absorbing sphere of
+// checkSmoluchowski is docs/parameters.md §A7 T6: an absorbing sphere of
 // R = 0.05 µm (sink voxels, space.BallSpec with 2.5 nm voxels),
 // D = 0.3 µm²/ms, molecules starting at r₀ = 0.1 µm, Δt = 10 ns. A
 // free-space domain that the molecules do not reach by 1 ms would need

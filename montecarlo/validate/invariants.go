@@ -10,7 +10,7 @@ import (
 	"github.com/reuptake/reuptake/space"
 )
 
-// ca1Spec is a CA1-like glutamatergic synapse (parameters.md §A2: 20 nm
+// ca1Spec is a CA1-like glutamatergic synapse (docs/parameters.md §A2: 20 nm
 // cleft, 3000 glutamate, 80 AMPA receptors on the PSD, glial transporters
 // on the perisynaptic ring) with every bookkeeping path switched on:
 // binding and unbinding, transport, emission (reverse transport), volume
@@ -84,7 +84,7 @@ func checkConservation(seed uint64) []Result {
 
 // checkDeterminism runs the same CA1-like replicates with Runner{Workers:
 // 1, 2, 8} and on fresh engines (RunReplicate) and compares every sample
-// and summary value bit for bit (DESIGN.md §4).
+// and summary value bit for bit (docs/design.md §4.1).
 func checkDeterminism(seed uint64) []Result {
 	m, err := montecarlo.NewModel(ca1Spec(0.2, 500))
 	if err != nil {

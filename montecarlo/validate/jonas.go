@@ -7,7 +7,7 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 )
 
-// jonasScheme is the Jonas–Sakmann AMPA scheme of parameters.md §A2 as an
+// jonasScheme is the Jonas–Sakmann AMPA scheme of docs/parameters.md §A2 as an
 // engine scheme: glutamate binding steps are Bind transitions of the
 // ligand, which the checks clamp as a bath species (pseudo-first-order);
 // unbinding steps return it to the bath.
@@ -100,7 +100,7 @@ func jonasCompare(counts [][]int64, times []float64, lig func(float64) float64, 
 // desensitised sums the desensitised states C3, C4 and C5.
 func desensitised(c []int64) int64 { return c[4] + c[5] + c[6] }
 
-// checkJonasStep clamps glutamate at 1 mM from t = 0 (parameters.md §A2,
+// checkJonasStep clamps glutamate at 1 mM from t = 0 (docs/parameters.md §A2,
 // T7 multi-state schemes): peak P_open 0.610 at 1.37 ms and P_open 0.025 at
 // 50 ms, and every state's occupancy against the RK4 solution.
 func checkJonasStep(seed uint64) []Result {

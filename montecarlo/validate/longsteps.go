@@ -6,7 +6,7 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 )
 
-// Long steps (RunSpec.LongSteps = K > 1, DESIGN.md §3): a molecule far
+// Long steps (RunSpec.LongSteps = K > 1, docs/design.md §3.11): a molecule far
 // from every wall, tile, sink, region boundary and volume site takes one
 // step of K·Δt at steps that are multiples of K and sits out the next
 // K − 1. Free diffusion and first-order decay are exact over any step, and

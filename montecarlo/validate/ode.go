@@ -185,7 +185,7 @@ func (k Kinetics) Steady(l float64) []float64 {
 }
 
 // Jonas is the Jonas, Major & Sakmann (1993) AMPA receptor scheme as
-// transcribed in parameters.md §A2 (rates in 1/ms; ligand-driven rates in
+// transcribed in docs/parameters.md §A2 (rates in 1/ms; ligand-driven rates in
 // 1/(mM·ms)). States: C0 C1 C2 O C3 C4 C5; O conducts.
 func Jonas() Kinetics {
 	const (

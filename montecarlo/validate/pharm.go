@@ -11,7 +11,7 @@ import (
 )
 
 // Reuptake pharmacology checks: Michaelis–Menten uptake by volume sites
-// with and without a competitive blocker (parameters.md §A7 T8), blocker
+// with and without a competitive blocker (docs/parameters.md §A7 T8), blocker
 // occupancy, selectivity of an SSRI between the serotonin and dopamine
 // presets, amphetamine-driven efflux, and AChE at the neuromuscular
 // junction.
@@ -42,7 +42,7 @@ func pairedDiff(a, b []float64) (mean, se float64) {
 	return meanSE(d)
 }
 
-// mmTime is the closed form of parameters.md §A7 T8: the time for the
+// mmTime is the closed form of docs/parameters.md §A7 T8: the time for the
 // substrate to fall from s0 to s under Michaelis–Menten uptake,
 // [(s0 − s) + Km·ln(s0/s)]/Vmax.
 func mmTime(s0, s, km, vmax float64) float64 {
@@ -84,7 +84,7 @@ func mmSpec(dt float64, blocker bool) montecarlo.Spec {
 	return spec
 }
 
-// checkMichaelisMenten is parameters.md §A7 T8 with the enzyme as volume
+// checkMichaelisMenten is docs/parameters.md §A7 T8 with the enzyme as volume
 // sites in a well-mixed box: the time for free substrate to fall from S1 =
 // 8 µM to S2 = 4 µM (after the pre-steady-state burst) is compared with
 // the closed form [(S1 − S2) + Km·ln(S1/S2)]/Vmax, with Km replaced by
@@ -256,7 +256,7 @@ func last(m *montecarlo.Model, name string) func(montecarlo.Replicate) float64 {
 var daTestSize = []string{"geometry.half_width=1 um", "geometry.half_height=0.6 um"}
 
 // checkSelectivity: fluoxetine at 10× its SERT Ki (8 nM; Ki 0.8 nM SERT,
-// 3600 nM DAT, parameters.md §A6) slows serotonin clearance in the
+// 3600 nM DAT, docs/parameters.md §A6) slows serotonin clearance in the
 // serotonin preset, and leaves the dopamine preset unchanged within error
 // (DAT occupancy 0.2%). Both comparisons are paired: the same replicate
 // seeds with and without the drug (common random numbers).
@@ -359,7 +359,7 @@ func datChain(dat montecarlo.SiteTypeSpec, amph, cyt float64) (Kinetics, float64
 
 // checkAmphetamine: amphetamine, a transported DAT substrate, drives the
 // carrier inward, where it binds cytosolic dopamine and carries it out
-// (efflux, parameters.md §A6). A 1 µm box with absorbing faces holds 1000
+// (efflux, docs/parameters.md §A6). A 1 µm box with absorbing faces holds 1000
 // DAT (the dopamine preset's scheme) as volume sites, amphetamine 10 µM and
 // cytosolic dopamine 1 µM, no release. Sites start at the stationary
 // distribution of the clamped scheme, so the expected number of dopamine

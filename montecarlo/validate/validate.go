@@ -6,7 +6,7 @@
 // the standard error SE comes from the statistics of the simulation itself
 // (an analytic binomial, Poisson or χ² formula, or the sample SD across
 // independent molecules or replicates), never from a hand-set tolerance. A
-// result passes when |z| < 4 (DESIGN.md §8, parameters.md §A7: "accept at
+// result passes when |z| < 4 (docs/design.md §8, docs/parameters.md §A7: "accept at
 // ±4 SE"). Invariants that must hold exactly (conservation, determinism)
 // have SE = 0 and pass only on equality.
 //
@@ -24,7 +24,7 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 )
 
-// ZLimit is the pass threshold on |z| (parameters.md §A7: "accept at ±4 SE").
+// ZLimit is the pass threshold on |z| (docs/parameters.md §A7: "accept at ±4 SE").
 const ZLimit = 4
 
 // Result is one compared quantity of a check.

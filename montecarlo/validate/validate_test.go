@@ -89,7 +89,7 @@ func TestRunAllOrder(t *testing.T) {
 }
 
 // TestJonasODEReference checks the independent RK4 solver against every
-// well-mixed reference response of parameters.md §A2, to the precision the
+// well-mixed reference response of docs/parameters.md §A2, to the precision the
 // table prints (peak to ±0.0005, time to ±0.005 ms).
 func TestJonasODEReference(t *testing.T) {
 	k := Jonas()

@@ -8,7 +8,7 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 )
 
-// checkPorousPointSource is parameters.md §A7 T10: N molecules released at
+// checkPorousPointSource is docs/parameters.md §A7 T10: N molecules released at
 // t = 0 at the centre of a large porous box (α = 0.21, λ = 1.54,
 // D_free = 0.763 µm²/ms, so D* = D/λ²) with first-order clearance k (a
 // DegradationSpec) follow
