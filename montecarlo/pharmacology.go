@@ -3,6 +3,7 @@ package montecarlo
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -67,10 +68,6 @@ func regionRuns(g *space.Grid, region int) voxelRuns {
 	}
 	return r
 }
-
-// purposeInitState keys the stream that draws initial site states from an
-// equilibrium (see rng.go for the other purposes).
-const purposeInitState = 3
 
 // maxVolumeHazard bounds k_on·Δt/(α·V_voxel) for one volume site: above it
 // a molecule would bind on its first step in the voxel most of the time
@@ -147,7 +144,7 @@ func (m *Model) expand() error {
 			st.Transporter = c
 		}
 		for _, f := range []struct{ name, state string }{{"outward", st.Outward}, {"inward", st.Inward}} {
-			if f.state != "" && !containsString(st.Scheme.States, f.state) {
+			if f.state != "" && !slices.Contains(st.Scheme.States, f.state) {
 				return fieldErr(fmt.Sprintf("sites[%d].%s", i, f.name), "unknown state %q of %s (states: %s)", f.state, st.Name, strings.Join(st.Scheme.States, ", "))
 			}
 		}
@@ -168,15 +165,6 @@ func (m *Model) expand() error {
 	}
 	m.full = s
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // transporterSites describes the site types that declare a transporter,
@@ -236,12 +224,9 @@ func (m *Model) expandDrug(s *Spec, i int, d DrugSpec, taken map[string]bool) er
 	// Targets.
 	var targets []int
 	add := func(t int) {
-		for _, x := range targets {
-			if x == t {
-				return
-			}
+		if !slices.Contains(targets, t) {
+			targets = append(targets, t)
 		}
-		targets = append(targets, t)
 	}
 	if len(d.Targets) == 0 {
 		if !inTable {
@@ -319,7 +304,7 @@ func (m *Model) expandDrug(s *Spec, i int, d DrugSpec, taken map[string]bool) er
 			return fieldErr(sp+".scheme", "the scheme has no states")
 		}
 		newState := func(name string) error {
-			if containsString(st.Scheme.States, name) {
+			if slices.Contains(st.Scheme.States, name) {
 				return fieldErr(sp+".scheme.states", "state %q is reserved for the drug %s; rename it", name, d.Name)
 			}
 			st.Scheme.States = append(st.Scheme.States, name)
@@ -383,7 +368,7 @@ func (m *Model) equilibrium(st int, state string) []float64 {
 	}
 	if m.pharm.equil[st] == nil {
 		c := m.schemes[st]
-		pi := Stationary(c, c.Initial)
+		pi := c.Stationary(c.Initial)
 		cum := make([]float64, len(pi))
 		acc := 0.0
 		for i, p := range pi {
@@ -407,114 +392,6 @@ func pick(cum []float64, u float64) int {
 		}
 	}
 	return last
-}
-
-// Stationary returns the stationary distribution of a compiled scheme's
-// unimolecular transitions (first-order, bath-driven, unbinding, transport,
-// emission; hit-driven binding of diffusing species is left out, i.e. no
-// transmitter is present), over the states reachable from start. When the
-// reachable states do not form one closed communicating class it returns
-// the point mass at start.
-func Stationary(c *agents.Compiled, start int) []float64 {
-	n := len(c.States)
-	pi := make([]float64, n)
-	pi[start] = 1
-	// Reachable states from start, and those that reach back to start.
-	reach := make([]bool, n)
-	reach[start] = true
-	queue := []int{start}
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
-		for _, o := range c.Out[u] {
-			if o.Rate > 0 && !reach[o.To] {
-				reach[o.To] = true
-				queue = append(queue, o.To)
-			}
-		}
-	}
-	back := make([]bool, n)
-	back[start] = true
-	for changed := true; changed; {
-		changed = false
-		for u := 0; u < n; u++ {
-			if !reach[u] || back[u] {
-				continue
-			}
-			for _, o := range c.Out[u] {
-				if o.Rate > 0 && back[o.To] {
-					back[u], changed = true, true
-					break
-				}
-			}
-		}
-	}
-	var idx []int
-	pos := make([]int, n)
-	for u := 0; u < n; u++ {
-		if reach[u] {
-			if !back[u] {
-				return pi
-			}
-			pos[u] = len(idx)
-			idx = append(idx, u)
-		}
-	}
-	k := len(idx)
-	if k == 1 {
-		return pi
-	}
-	// Solve πQ = 0, Σπ = 1: the rows of A are the balance equations
-	// (columns of Q), the last replaced by normalisation.
-	a := make([][]float64, k)
-	for i := range a {
-		a[i] = make([]float64, k+1)
-	}
-	for _, u := range idx {
-		for _, o := range c.Out[u] {
-			if o.Rate <= 0 || o.To == u {
-				continue
-			}
-			a[pos[o.To]][pos[u]] += o.Rate
-			a[pos[u]][pos[u]] -= o.Rate
-		}
-	}
-	for j := 0; j < k; j++ {
-		a[k-1][j] = 1
-	}
-	a[k-1][k] = 1
-	for col := 0; col < k; col++ {
-		piv := col
-		for r := col + 1; r < k; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[piv][col]) {
-				piv = r
-			}
-		}
-		a[col], a[piv] = a[piv], a[col]
-		if a[col][col] == 0 {
-			return pi
-		}
-		for r := 0; r < k; r++ {
-			if r == col || a[r][col] == 0 {
-				continue
-			}
-			f := a[r][col] / a[col][col]
-			for j := col; j <= k; j++ {
-				a[r][j] -= f * a[col][j]
-			}
-		}
-	}
-	pi[start] = 0
-	sum := 0.0
-	for i, u := range idx {
-		v := math.Max(0, a[i][k]/a[i][i])
-		pi[u] = v
-		sum += v
-	}
-	for _, u := range idx {
-		pi[u] /= sum
-	}
-	return pi
 }
 
 // isVolumePlacement reports whether a placement puts volume sites: it gives

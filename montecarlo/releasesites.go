@@ -17,9 +17,6 @@ import (
 // the release), and merges them into one queue sorted by time. A step then
 // costs O(1) while no event is due, whatever the number of sites.
 
-// purposeRelease keys the streams of release events (see StreamKey).
-const purposeRelease = 0x52454c45415345 // "RELEASE"
-
 // maxReleaseSites bounds the sites of one release entry.
 const maxReleaseSites = 10_000_000
 

@@ -15,11 +15,23 @@ type Stream struct {
 	src rand.PCGSource
 }
 
-// Purposes of streams within one replicate, so that, for example, site
-// placement does not shift the diffusion stream.
+// Purposes of streams within one replicate (the last part of a
+// StreamKey), so that, for example, site placement does not shift the
+// diffusion stream (docs/design.md §10). The values are part of the
+// output: changing one changes every result.
 const (
-	purposeDynamics  = 1
+	// purposeDynamics keys the stream of a replicate or shard that steps
+	// it: diffusion, hits, waiting times, degradation, immediate releases.
+	purposeDynamics = 1
+	// purposePlacement keys the streams that place sites on tiles and in
+	// voxels, and random release sites.
 	purposePlacement = 2
+	// purposeInitState keys the stream that draws initial site states
+	// from an equilibrium (drug-targeted sites).
+	purposeInitState = 3
+	// purposeRelease keys the streams of queued release events: times,
+	// counts and fusion-pore times.
+	purposeRelease = 0x52454c45415345 // "RELEASE"
 )
 
 // splitmix64 is the SplitMix64 finaliser (Steele, Lea and Flood 2014).

@@ -41,10 +41,9 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newPresetsCmd(), newValidateCmd(), newInspectCmd(), newStatusCmd())
-	for _, c := range extraCommands() {
-		root.AddCommand(c)
-	}
+	root.AddCommand(newRunCmd(), newPresetsCmd(), newValidateCmd(), newInspectCmd(), newStatusCmd(),
+		newAnalyzeCmd(), newCompareCmd(), newPlotCmd(), // analysis
+		newSlurmCmd(), newMergeCmd()) // batch runs on a cluster
 	// Bad flags and arguments exit with the usage status, 2.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
 	var wrapArgs func(c *cobra.Command)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,7 +170,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, allowed []string) *fields {
 			d.errf(k, p, "is given twice (first at line %d)", prev.key.Line)
 			continue
 		}
-		if !contains(allowed, name) {
+		if !slices.Contains(allowed, name) {
 			if !isPrintableName(name) || len(name) > 100 {
 				d.errf(k, path, "unknown field (fields here: %s)", quoteList(allowed))
 				continue
@@ -189,15 +190,6 @@ func (d *decoder) mapping(n *yaml.Node, path string, allowed []string) *fields {
 		}
 	}
 	return fs
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // missing reports a required field that is absent.
@@ -359,7 +351,7 @@ func (d *decoder) choice(fs *fields, name string, options []string, required boo
 	if !ok {
 		return "", false
 	}
-	if !contains(options, s) {
+	if !slices.Contains(options, s) {
 		d.errf(f.val, f.path, "%q is not one of %s%s", s, quoteList(options), suggest(s, options))
 		return "", false
 	}
@@ -448,7 +440,7 @@ func (d *decoder) geometry(f field) montecarlo.GeometrySpec {
 	g.Kind, d.kind = kind, kind
 	own := map[string][]string{"cleft": cleftKeys, "box": boxKeys, "mask": maskKeys}[kind]
 	for _, k := range geometryKeys[1:] {
-		if f, ok := fs.m[k]; ok && !contains(own, k) {
+		if f, ok := fs.m[k]; ok && !slices.Contains(own, k) {
 			d.errf(f.key, f.path, "%s is not a field of a %s geometry (fields: kind, %s)", k, kind, quoteList(own))
 		}
 	}
@@ -503,7 +495,7 @@ func (d *decoder) geometry(f field) montecarlo.GeometrySpec {
 			return g
 		}
 		for i, s := range got {
-			if !contains(faces, s) {
+			if !slices.Contains(faces, s) {
 				p := af.path
 				if af.val.Kind == yaml.SequenceNode {
 					p = index(p, i)
@@ -1098,7 +1090,7 @@ func (d *decoder) observable(n *yaml.Node, path string) montecarlo.ObservableSpe
 	}[o.Kind]
 	if own != nil {
 		for _, k := range observableKeys[2:] {
-			if f, ok := fs.m[k]; ok && !contains(own, k) {
+			if f, ok := fs.m[k]; ok && !slices.Contains(own, k) {
 				d.errf(f.key, f.path, "%s is not a field of kind %s (its fields: kind, name, %s)", k, o.Kind, quoteList(own))
 			}
 		}
@@ -1250,7 +1242,7 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 	}
 	for i, sp := range s.Species {
 		for _, r := range sortedKeys(sp.DRegion) {
-			if vol != nil && !contains(vol, r) {
+			if vol != nil && !slices.Contains(vol, r) {
 				d.errPath(fmt.Sprintf("species[%d].D_region.%s", i, r), "no volume region %q in a %s geometry%s (regions: %s)", r, s.Geometry.Kind, suggest(r, vol), quoteList(vol))
 			}
 		}
@@ -1262,27 +1254,27 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		siteNames = append(siteNames, st.Name)
 		siteStates[st.Name] = st.Scheme.States
 		states := st.Scheme.States
-		if st.Scheme.Initial != "" && !contains(states, st.Scheme.Initial) {
+		if st.Scheme.Initial != "" && !slices.Contains(states, st.Scheme.Initial) {
 			unknown(p+".initial", "state", st.Scheme.Initial, states)
 		}
 		for k, c := range st.Scheme.Conducting {
-			if !contains(states, c) {
+			if !slices.Contains(states, c) {
 				unknown(index(p+".conducting", k), "state", c, states)
 			}
 		}
 		for k, t := range st.Scheme.Transitions {
 			tp := index(p+".transitions", k)
-			if !contains(states, t.From) {
+			if !slices.Contains(states, t.From) {
 				unknown(tp+".from", "state", t.From, states)
 			}
-			if !contains(states, t.To) {
+			if !slices.Contains(states, t.To) {
 				unknown(tp+".to", "state", t.To, states)
 			}
 			switch {
 			case t.Kind == agents.FirstOrder:
-			case t.Kind == agents.Bath && !contains(baths, t.Species):
+			case t.Kind == agents.Bath && !slices.Contains(baths, t.Species):
 				unknown(tp+".species", "bath species", t.Species, baths)
-			case !contains(all, t.Species):
+			case !slices.Contains(all, t.Species):
 				unknown(tp+".species", "species", t.Species, all)
 			}
 		}
@@ -1292,27 +1284,27 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		states, ok := siteStates[pl.Site]
 		if !ok {
 			unknown(p+".site", "site type", pl.Site, siteNames)
-		} else if pl.State != "" && !contains(states, pl.State) {
+		} else if pl.State != "" && !slices.Contains(states, pl.State) {
 			unknown(p+".state", "state", pl.State, states)
 		}
 		switch {
-		case pl.VolumeDensity > 0 && vol != nil && !contains(vol, pl.Region):
+		case pl.VolumeDensity > 0 && vol != nil && !slices.Contains(vol, pl.Region):
 			d.errPath(p+".region", "volume sites need a volume region; no volume region %q in a %s geometry%s (volume regions: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, vol), quoteList(vol))
-		case pl.VolumeDensity == 0 && mem != nil && !contains(mem, pl.Region) && !contains(vol, pl.Region):
+		case pl.VolumeDensity == 0 && mem != nil && !slices.Contains(mem, pl.Region) && !slices.Contains(vol, pl.Region):
 			both := append(append([]string(nil), mem...), vol...)
 			d.errPath(p+".region", "no membrane region %q in a %s geometry%s (membrane regions: %s; volume regions, for volume sites: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, both), quoteList(mem), quoteList(vol))
-		case pl.Density > 0 && contains(vol, pl.Region) && !contains(mem, pl.Region):
+		case pl.Density > 0 && slices.Contains(vol, pl.Region) && !slices.Contains(mem, pl.Region):
 			d.errPath(p+".density", "%q is a volume region: volume sites take volume_density (per µm³, e.g. 1 uM), not density", pl.Region)
 		}
 	}
 	for i, r := range s.Regions {
-		if vol != nil && !contains(vol, r.Name) {
+		if vol != nil && !slices.Contains(vol, r.Name) {
 			d.errPath(fmt.Sprintf("regions[%d].name", i), "no volume region %q in a %s geometry%s (regions: %s)", r.Name, s.Geometry.Kind, suggest(r.Name, vol), quoteList(vol))
 		}
 	}
 	for i, st := range s.SiteTypes {
 		for _, f := range []struct{ key, state string }{{"outward", st.Outward}, {"inward", st.Inward}} {
-			if f.state != "" && !contains(st.Scheme.States, f.state) {
+			if f.state != "" && !slices.Contains(st.Scheme.States, f.state) {
 				unknown(fmt.Sprintf("sites[%d].%s", i, f.key), "state", f.state, st.Scheme.States)
 			}
 		}
@@ -1324,7 +1316,7 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 			d.errPath(p+".name", "unknown drug %q%s (built-in drugs: %s); for another drug give ki and targets", g.Name, suggest(g.Name, drugNames), quoteList(drugNames))
 		}
 		for k, t := range g.Targets {
-			if contains(siteNames, t) {
+			if slices.Contains(siteNames, t) {
 				continue
 			}
 			if _, ok := agents.TransporterClass(t); ok {
@@ -1334,19 +1326,19 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		}
 	}
 	for i, r := range s.Releases {
-		if !contains(explicit, r.Species) {
+		if !slices.Contains(explicit, r.Species) {
 			unknown(fmt.Sprintf("release[%d].species", i), "species", r.Species, explicit)
 		}
 	}
 	for i, o := range s.Observables {
 		p := fmt.Sprintf("observables[%d]", i)
 		if o.Kind == "concentration_at" {
-			if !contains(explicit, o.Species) {
+			if !slices.Contains(explicit, o.Species) {
 				unknown(p+".species", "species", o.Species, explicit)
 			}
 			continue
 		}
-		if !contains(siteNames, o.Site) {
+		if !slices.Contains(siteNames, o.Site) {
 			unknown(p+".site", "site type", o.Site, siteNames)
 		}
 		// Diffusing species, baths and drugs (which become baths).
@@ -1354,20 +1346,20 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		for _, g := range s.Drugs {
 			held = append(held, g.Name)
 		}
-		if o.Species != "" && !contains(held, o.Species) {
+		if o.Species != "" && !slices.Contains(held, o.Species) {
 			unknown(p+".species", "species", o.Species, held)
 		}
-		if o.Region != "" && (vol != nil || mem != nil) && !contains(vol, o.Region) && !contains(mem, o.Region) {
+		if o.Region != "" && (vol != nil || mem != nil) && !slices.Contains(vol, o.Region) && !slices.Contains(mem, o.Region) {
 			d.errPath(p+".region", "no region %q in a %s geometry%s (membrane regions, for surface sites: %s; volume regions, for volume sites: %s)",
 				o.Region, s.Geometry.Kind, suggest(o.Region, append(append([]string(nil), mem...), vol...)), quoteList(mem), quoteList(vol))
 		}
 	}
 	for i, g := range s.Degradations {
 		p := fmt.Sprintf("degradation[%d]", i)
-		if !contains(explicit, g.Species) {
+		if !slices.Contains(explicit, g.Species) {
 			unknown(p+".species", "species", g.Species, explicit)
 		}
-		if g.Region != "" && vol != nil && !contains(vol, g.Region) {
+		if g.Region != "" && vol != nil && !slices.Contains(vol, g.Region) {
 			d.errPath(p+".region", "no volume region %q in a %s geometry%s (regions: %s)", g.Region, s.Geometry.Kind, suggest(g.Region, vol), quoteList(vol))
 		}
 	}

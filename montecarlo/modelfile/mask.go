@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,7 +141,7 @@ func (d *decoder) maskLabels(f field) map[int]space.MaskLabel {
 		var ml space.MaskLabel
 		if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 			// Short form: "3: wall".
-			if !contains(kinds, v.Value) {
+			if !slices.Contains(kinds, v.Value) {
 				d.errf(v, p, "%q is not one of %s%s", v.Value, quoteList(kinds), suggest(v.Value, kinds))
 				continue
 			}

@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -235,7 +236,7 @@ func applyOverride(root *yaml.Node, ov string, origin map[*yaml.Node]string) *Er
 					cand := mapKeys(cur)
 					if sch != nil {
 						for _, k := range sch.keys {
-							if !contains(cand, k) {
+							if !slices.Contains(cand, k) {
 								cand = append(cand, k)
 							}
 						}

@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 
 func TestPresetsLoad(t *testing.T) {
 	names := Presets()
-	if len(names) == 0 || !contains(names, DefaultPreset) {
+	if len(names) == 0 || !slices.Contains(names, DefaultPreset) {
 		t.Fatalf("presets %v do not include the default %q", names, DefaultPreset)
 	}
 	for _, n := range names {

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,7 +35,7 @@ func Presets() []string {
 // error listing the names.
 func Preset(name string) ([]byte, error) {
 	n := strings.TrimSuffix(name, ".yaml")
-	if !contains(Presets(), n) {
+	if !slices.Contains(Presets(), n) {
 		return nil, fmt.Errorf("no preset %q%s (presets: %s)", name, suggest(n, Presets()), quoteList(Presets()))
 	}
 	return presetFS.ReadFile("presets/" + n + ".yaml")
