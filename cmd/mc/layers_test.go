@@ -20,8 +20,10 @@ func allowedImports(pkg, imp string) bool {
 		return true
 	case under(p, "analysis"):
 		return under(i, "analysis") || i == "montecarlo/results"
-	case p == "montecarlo/results":
+	case p == "montecarlo/atomicfile":
 		return false
+	case p == "montecarlo/results":
+		return i == "montecarlo/atomicfile"
 	case under(p, "montecarlo"):
 		return under(i, "montecarlo") || under(i, "agents") || under(i, "space")
 	case under(p, "agents"):
@@ -65,6 +67,8 @@ func TestAllowedImportsTable(t *testing.T) {
 		{"analysis", "montecarlo/results", true},
 		{"montecarlo/results", "montecarlo", false},
 		{"cmd/mc", "analysis", true},
+		{"montecarlo/results", "montecarlo/atomicfile", true},
+		{"montecarlo/atomicfile", "montecarlo/results", false},
 		{"space", "montecarlo", false},
 	} {
 		if got := allowedImports(module+"/"+c.pkg, module+"/"+c.imp); got != c.ok {

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/reuptake/reuptake/montecarlo"
+	"github.com/reuptake/reuptake/montecarlo/atomicfile"
 	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
@@ -248,34 +249,7 @@ func join(s []string) string {
 
 // writeFileAtomic writes data to path through a temporary file and rename.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // Prepare makes dir ready for plan p: it writes the manifest if there is
