@@ -40,8 +40,8 @@ package batch
 //     A crash before the journal is gone repeats steps 4–6, which are
 //     idempotent.
 //
-// Merge takes no lock: run it once the tasks are finished (it refuses an
-// incomplete run), and not twice at the same time on one directory.
+// Merge holds the run's directory lock exclusive (see lock.go): it refuses
+// to start while a task of mc run or another merge works in the directory.
 
 import (
 	"encoding/json"
@@ -164,6 +164,14 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 	if err != nil {
 		return rep, err
 	}
+	lk, err := lockDir(dir, exclusive)
+	if errors.Is(err, errLocked) {
+		return rep, fmt.Errorf("%s is in use by mc run or another mc merge (they hold %s): wait for it to finish, then merge", dir, filepath.Join(dir, dirLockName))
+	}
+	if err != nil {
+		return rep, err
+	}
+	defer lk.Unlock()
 	if MergePending(dir) {
 		if err := finishMerge(dir, o); err != nil {
 			return rep, err
@@ -179,7 +187,7 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 	}
 
 	p := planOf(man)
-	rep.Parts = len(p.Units())
+	rep.Parts = p.NumParts()
 	rep.Rows = map[string]int64{}
 	rep.Generation = man.Generation
 	chk := newChecker(dir)
