@@ -676,6 +676,10 @@ func (m *Model) compileRun() error {
 	if err := positive("run.sample_interval", r.SampleInterval, "ms"); err != nil {
 		return err
 	}
+	if r.SampleInterval > r.Duration {
+		return fieldErr("run.sample_interval", "%g ms is longer than run.duration (%g ms): the run would be sampled at t = 0 only and its summaries would mean nothing; use a sample_interval of at most %g ms",
+			r.SampleInterval, r.Duration, r.Duration)
+	}
 	steps := r.Duration / m.Dt
 	if steps > 1e10 {
 		return fieldErr("run.duration", "%g ms at dt = %g ms is %.3g steps, too many", r.Duration, m.Dt, steps)

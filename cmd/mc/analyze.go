@@ -45,6 +45,9 @@ func loadDataset(stderr io.Writer, cmdName string, args []string, opts analysis.
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
+	if err := checkRuns(stderr, cmdName, srcs); err != nil {
+		return nil, err
+	}
 	ds, err := analysis.Load(srcs, opts)
 	if err != nil {
 		return nil, inputError(err)

@@ -725,15 +725,22 @@ func CleanStale(dir string) []string {
 
 func stale0(dir string, remove bool) (stale []string, live int) {
 	for _, t := range partTemps(dir) {
+		if !remove {
+			// Only look: create no lock file.
+			if heldBy(partLockPath(dir, t.cond, t.chunk), exclusive) {
+				live++
+			} else {
+				stale = append(stale, t.path)
+			}
+			continue
+		}
 		lk, err := lockPart(dir, t.cond, t.chunk, false)
 		if err != nil {
 			live++
 			continue
 		}
 		stale = append(stale, t.path)
-		if remove {
-			os.Remove(t.path)
-		}
+		os.Remove(t.path)
 		lk.Unlock()
 	}
 	return stale, live

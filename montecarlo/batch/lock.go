@@ -80,3 +80,19 @@ func partLockPath(dir, cond string, chunk int) string {
 func lockPart(dir, cond string, chunk int, wait bool) (*fileLock, error) {
 	return takeLock(partLockPath(dir, cond, chunk), exclusive, wait)
 }
+
+// heldBy reports whether another process holds a lock on path that
+// conflicts with mode, without creating the lock file: a lock file that
+// does not exist is held by nobody.
+func heldBy(path string, mode lockMode) bool {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := lockFile(f, mode, false); err != nil {
+		return errors.Is(err, errLocked)
+	}
+	unlockFile(f)
+	return false
+}
