@@ -460,6 +460,20 @@ func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
 	return p, kp
 }
 
+// hitKappaError explains a membrane binding whose κ' = κΔt/√(2DΔt), with
+// κ = k_on/A and A = h² the tile area, is beyond the range of the
+// hit-probability formula, and gives each change that alone brings κ' to
+// 0.45 (hit probability ≈ 0.5): κ' ∝ √Δt, ∝ k_on and ∝ 1/h², so a shorter
+// step, a slower binding or a coarser voxel (never a finer one) lower it.
+func hitKappaError(path, species, state string, kon, d, dt, h, kp float64) error {
+	const target = 0.45
+	r := target / kp
+	return fieldErr(path, "binding of %s in state %s has κ' = k_on·√Δt/(h²·√(2D)) = %.3g (k_on = %.3g /M/s, h = %g nm, D = %g µm²/ms, dt = %g ms), "+
+		"above %.1g, beyond which the membrane hit probability formula (Andrews 2009) does not hold; any one of these brings κ' to %.2g: dt ≤ %.3g ms, "+
+		"or a voxel of at least %.3g nm (a coarser voxel: tiles are larger), or a total k_on of at most %.3g /M/s",
+		species, state, kp, kon*Avogadro/1e12, h*1e3, d, dt, maxHitKappa, target, dt*r*r, h*1e3/math.Sqrt(r), kon*Avogadro/1e12*r)
+}
+
 func (m *Model) compileSites() error {
 	bath := map[string]float64{}
 	for _, b := range m.full.Baths {
@@ -506,10 +520,7 @@ func (m *Model) compileSites() error {
 						continue // volume sites only: no membrane hits (see compileVolumePlacement)
 					}
 					if kp >= maxHitKappa || pr > 1 {
-						// κ' ∝ √Δt: scale Δt to bring κ' to 0.45 (P ≈ 0.5).
-						dtOK := m.Dt * (0.45 / kp) * (0.45 / kp)
-						return fieldErr(p+".scheme", "binding of %s in state %s has hit probability %.3g (κ' = %.3g ≥ %.1g) at dt = %g ms: use dt ≤ %.3g ms or a smaller voxel",
-							m.species[sp], c.States[s], pr, kp, maxHitKappa, m.Dt, dtOK)
+						return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp)
 					}
 					tab[s][sp*nr+r] = pr
 				}
