@@ -67,7 +67,14 @@ func inputError(err error) error {
 	case errors.As(err, &mo), errors.As(err, &mc):
 		return &exitError{exitUsage, err}
 	case errors.As(err, &bf):
-		return &exitError{exitFailure, fmt.Errorf("%w\n(use --skip-bad to analyse the other files)", err)}
+		hint := ""
+		for _, f := range bf.Files {
+			if run := runOf(f.Path); run != "" {
+				hint = fmt.Sprintf("; mc run ... --out %s --resume recomputes the corrupt parts of the run (mc status %s lists them)", run, run)
+				break
+			}
+		}
+		return &exitError{exitFailure, fmt.Errorf("%w\n(use --skip-bad to analyse the other files%s)", err, hint)}
 	}
 	return &exitError{exitFailure, err}
 }

@@ -247,3 +247,36 @@ func TestSigtermDuringBuild(t *testing.T) {
 		t.Errorf("%s was written although the run stopped while building", dir)
 	}
 }
+
+// TestCorruptFooterMessage: a part whose Parquet footer has a flipped bit
+// is named as corrupt with the way to recompute it (issue 13 B.11: a raw
+// thrift error), and a resume recomputes it.
+func TestCorruptFooterMessage(t *testing.T) {
+	clearSlurm(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	args := []string{"--replicates", "4", "--replicates-per-part", "2", "--set", "run.duration=0.02ms", "--set", "release[0].molecules=20"}
+	if _, _, err := execMC(t, append([]string{"run", "-q", "--out", dir}, args...)...); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(dir, "summary", "condition=base", "part-00001.parquet")
+	b, err := os.ReadFile(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(b)
+	footer := int(b[n-8]) | int(b[n-7])<<8 | int(b[n-6])<<16 | int(b[n-5])<<24
+	b[n-8-footer+1] ^= 0xff // the first field header of the file metadata
+	if err := os.WriteFile(part, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = execMC(t, "analyze", dir, "--bootstrap", "0")
+	if err == nil || !strings.Contains(err.Error(), part+": corrupt") || !strings.Contains(err.Error(), "--out "+dir+" --resume recomputes the corrupt parts") {
+		t.Fatalf("analyze of a bit-flipped part: %v", err)
+	}
+	if _, _, err := execMC(t, append([]string{"run", "-q", "--out", dir, "--resume"}, args...)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := execMC(t, "analyze", dir, "--bootstrap", "0"); err != nil {
+		t.Fatalf("analyze after the resume: %v", err)
+	}
+}

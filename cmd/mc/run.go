@@ -515,7 +515,7 @@ func readSummaries(dir string) (map[string]*condSummary, error) {
 	for _, path := range files {
 		f, err := results.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w\nrerun with mc run ... --out %s --resume: it finds corrupt parts by their checksums and recomputes them", err, dir)
 		}
 		cond := strings.TrimPrefix(filepath.Base(filepath.Dir(path)), "condition=")
 		cs := out[cond]
