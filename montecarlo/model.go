@@ -181,13 +181,16 @@ func (m *Model) buildGeometry() error {
 		if err := g.Cleft.Validate(); err != nil {
 			return fieldErr("geometry", "%v", err)
 		}
-		if b := space.EstimateBytes(g.Cleft.Dims()); b > space.MaxGridBytes {
-			n := g.Cleft.Dims()
-			return fieldErr("geometry.voxel", "a %d×%d×%d grid needs about %.1f GiB (limit %d GiB): use a coarser voxel or a smaller domain",
-				n[0], n[1], n[2], float64(b)/(1<<30), space.MaxGridBytes>>30)
+		if err := checkGridMemory("geometry.voxel", g.Cleft.Dims(), g.Cleft.Voxel); err != nil {
+			return err
 		}
 		m.Grid, err = space.Cleft(g.Cleft)
 	case "box":
+		if n, ok := g.Box.Dims(); ok {
+			if err := checkGridMemory("geometry.voxel", n, g.Box.Voxel); err != nil {
+				return err
+			}
+		}
 		m.Grid, err = space.Box(g.Box)
 	case "mask":
 		shape, data := g.MaskShape, g.MaskData
@@ -195,6 +198,9 @@ func (m *Model) buildGeometry() error {
 			if shape, data, err = space.ReadNPYFile(g.Mask.Path); err != nil {
 				return fieldErr("geometry.file", "%v", err)
 			}
+		}
+		if err := checkGridMemory("geometry.file", shape, g.Mask.Voxel); err != nil {
+			return err
 		}
 		m.Grid, err = space.Mask(g.Mask, shape, data)
 	default:
