@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -80,7 +81,7 @@ func TestArrayTasksStartTogether(t *testing.T) {
 				<-start
 				f := &runFlags{replicates: 4, chunk: 1, tasks: 4, task: i, out: dir, quiet: true, workers: 1,
 					sets: []string{"run.duration=0.02 ms", "release[0].molecules=20"}}
-				errs[i] = runRun(nil, os.Stdout, os.Stderr, f, nil)
+				errs[i] = runRun(context.Background(), os.Stdout, os.Stderr, f, nil)
 			}()
 		}
 		close(start)
