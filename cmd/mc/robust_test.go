@@ -281,3 +281,29 @@ func TestCorruptFooterMessage(t *testing.T) {
 		t.Fatalf("analyze after the resume: %v", err)
 	}
 }
+
+// TestStatusReportsStaleTemps: mc status reports the temporary files of a
+// killed process and a resume removes them (issue 13 B.8: they stayed
+// forever, unreported).
+func TestStatusReportsStaleTemps(t *testing.T) {
+	clearSlurm(t)
+	dir := filepath.Join(t.TempDir(), "run")
+	args := []string{"--replicates", "4", "--replicates-per-part", "2", "--set", "run.duration=0.02ms", "--set", "release[0].molecules=20"}
+	if _, _, err := execMC(t, append([]string{"run", "-q", "--out", dir}, args...)...); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "timeseries", "condition=base", ".part-00001.parquet.tmp-4242")
+	if err := os.WriteFile(tmp, []byte("PAR1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := execMC(t, "status", dir)
+	if err != nil || !strings.Contains(out, "1 temporary file(s) left by killed processes") {
+		t.Fatalf("status: %v\n%s", err, out)
+	}
+	if _, _, err := execMC(t, append([]string{"run", "-q", "--out", dir, "--resume"}, args...)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tmp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s left after --resume", tmp)
+	}
+}
