@@ -9,6 +9,8 @@
 //	timeseries/condition=<c>/part-00000.parquet
 //	summary/condition=<c>/part-00000.parquet
 //	parts/condition=<c>/part-00000.json   (completion record: checksums)
+//	parts/condition=<c>/.part-00000.lock  (held while the part is computed)
+//	.lock                                 (runs share it, mc merge holds it alone)
 //
 // Part k of a condition holds replicates [k·Chunk, (k+1)·Chunk). Part names
 // do not depend on the number of tasks, so a run can be resumed or
