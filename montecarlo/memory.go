@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"math"
 	"os"
+	"path"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func memoryLimit() (int64, string) {
 	if l := debug.SetMemoryLimit(-1); l < math.MaxInt64 {
 		consider(l, "GOMEMLIMIT")
 	}
-	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+	for _, f := range cgroupLimitFiles() {
 		if b, err := os.ReadFile(f); err == nil {
 			if v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
 				consider(v, "the job's memory limit (cgroup)")
@@ -78,4 +79,34 @@ func checkGridMemory(path string, n [3]int, h float64) error {
 	return fieldErr(path, "a %d×%d×%d grid of %g nm voxels needs about %.1f GiB (%d bytes per voxel and %d per voxel of its surface), more than the %.1f GiB of %s: use voxels of at least %.3g nm or a smaller domain",
 		n[0], n[1], n[2], h*1e3, float64(b)/(1<<30), space.BytesPerVoxel+fastPathBytesPerVoxel, space.BytesPerSurface+fastPathBytesPerSurface,
 		float64(limit)/(1<<30), what, hOK*1e3)
+}
+
+// cgroupLimitFiles lists the files that may hold the memory limit of this
+// process's cgroup (v2: memory.max of its cgroup and every ancestor, as a
+// Slurm job step sits below its job; v1: memory.limit_in_bytes).
+func cgroupLimitFiles() []string {
+	files := []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return files
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.SplitN(line, ":", 3)
+		if len(f) != 3 || !strings.HasPrefix(f[2], "/") {
+			continue
+		}
+		var root, name string
+		switch {
+		case f[0] == "0" && f[1] == "":
+			root, name = "/sys/fs/cgroup", "memory.max"
+		case strings.Contains(","+f[1]+",", ",memory,"):
+			root, name = "/sys/fs/cgroup/memory", "memory.limit_in_bytes"
+		default:
+			continue
+		}
+		for d := path.Clean(f[2]); d != "/" && d != "."; d = path.Dir(d) {
+			files = append(files, path.Join(root, d, name))
+		}
+	}
+	return files
 }

@@ -2,6 +2,7 @@ package montecarlo
 
 import (
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -82,4 +83,23 @@ func TestGridMemoryRefused(t *testing.T) {
 		t.Errorf("%d bytes allocated before refusing", grew)
 	}
 	t.Log(err)
+}
+
+// TestMemoryLimitHonoursGOMEMLIMIT: a Go memory limit below the others
+// is the limit the guard uses, and a grid that fits the engine's cap but
+// not that limit is refused naming it.
+func TestMemoryLimitHonoursGOMEMLIMIT(t *testing.T) {
+	old := debug.SetMemoryLimit(64 << 20)
+	defer debug.SetMemoryLimit(old)
+	if l, what := memoryLimit(); l != 64<<20 || what != "GOMEMLIMIT" {
+		t.Fatalf("memoryLimit = %d (%s), want 64 MiB from GOMEMLIMIT", l, what)
+	}
+	s := Spec{
+		Geometry: GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{2, 2, 2}, Voxel: 0.01}},
+		Species:  []SpeciesSpec{{Name: "x", D: 0.3}},
+		Run:      RunSpec{Duration: 0.01, SampleInterval: 0.01},
+	}
+	if _, err := NewModel(s); err == nil || !strings.Contains(err.Error(), "GiB of GOMEMLIMIT") {
+		t.Fatalf("a 202³ grid under a 64 MiB limit: %v", err)
+	}
 }
