@@ -85,7 +85,7 @@ func lockPart(dir, cond string, chunk int, wait bool) (*fileLock, error) {
 // conflicts with mode, without creating the lock file: a lock file that
 // does not exist is held by nobody.
 func heldBy(path string, mode lockMode) bool {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := os.Open(path) // flock needs no write access
 	if err != nil {
 		return false
 	}
