@@ -215,40 +215,6 @@ func TestResumeHint(t *testing.T) {
 	}
 }
 
-// TestSigtermDuringBuild: SIGTERM while a large model is still being built
-// exits with 130 at once, as everywhere else, and writes nothing (issue 13
-// B.10: it exited 143, killed by the signal).
-func TestSigtermDuringBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds mc and a large model")
-	}
-	bin := buildMC(t)
-	dir := filepath.Join(t.TempDir(), "big")
-	// A 10 µm wide cleft of 10 nm voxels: seconds of building.
-	cmd := mcCommand(bin, "run", "-q", "--out", dir, "--replicates", "1", "--set", "run.duration=0.01ms",
-		"--set", "geometry.half_width=5um", "--set", "geometry.membrane_radius=4.9um")
-	var e strings.Builder
-	cmd.Stderr = &e
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(500 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
-		t.Fatalf("mc run after SIGTERM during the build: %v, want exit status 130\n%s", err, e.String())
-	}
-	if !strings.Contains(e.String(), "interrupted while building the model") {
-		t.Errorf("stderr: %s", e.String())
-	}
-	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("%s was written although the run stopped while building", dir)
-	}
-}
-
 // TestCorruptFooterMessage: a part whose Parquet footer has a flipped bit
 // is named as corrupt with the way to recompute it (issue 13 B.11: a raw
 // thrift error), and a resume recomputes it.
@@ -306,4 +272,127 @@ func TestStatusReportsStaleTemps(t *testing.T) {
 	if _, err := os.Stat(tmp); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("%s left after --resume", tmp)
 	}
+}
+
+// TestProcesses runs mc as separate processes, as a shell or Slurm does:
+//   - SIGTERM while a large model is still being built exits with 130 at
+//     once and writes nothing (issue 13 B.10: it exited 143);
+//   - SIGTERM in the middle of a replicate that would run for many minutes
+//     stops it within seconds, exit 130 (B.10: the replicate ignored it);
+//   - the issue's loop of four array tasks started at once on a fresh --out
+//     (B.2: one failed in five trials) succeeds every time.
+func TestProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds mc and runs it many times")
+	}
+	clearSlurm(t)
+	bin := buildMC(t)
+	sigterm := func(t *testing.T, dir string, ready func() bool, args ...string) (code int, stderr string, took time.Duration) {
+		t.Helper()
+		cmd := mcCommand(bin, append([]string{"run", "-q", "--out", dir}, args...)...)
+		cmd.Dir = t.TempDir()
+		var e strings.Builder
+		cmd.Stderr = &e
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(2 * time.Minute); !ready(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatal("the run did not get ready in 2 minutes")
+			}
+		}
+		start := time.Now()
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			var ee *exec.ExitError
+			if err != nil && !errors.As(err, &ee) {
+				t.Fatal(err)
+			}
+			return cmd.ProcessState.ExitCode(), e.String(), time.Since(start)
+		case <-time.After(3 * time.Minute):
+			cmd.Process.Kill()
+			<-done
+			t.Fatal("mc run still running 3 minutes after SIGTERM")
+		}
+		return
+	}
+
+	t.Run("SIGTERM during the build", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "big")
+		// A 10 µm wide cleft of 10 nm voxels: seconds of building.
+		start := time.Now()
+		code, stderr, _ := sigterm(t, dir, func() bool { return time.Since(start) > 500*time.Millisecond },
+			"--replicates", "1", "--set", "run.duration=0.01ms", "--set", "geometry.half_width=5um", "--set", "geometry.membrane_radius=4.9um")
+		if code != exitInterrupted || !strings.Contains(stderr, "interrupted while building the model") {
+			t.Fatalf("exit %d after SIGTERM during the build, want %d; stderr:\n%s", code, exitInterrupted, stderr)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s was written although the run stopped while building", dir)
+		}
+	})
+
+	t.Run("SIGTERM mid-replicate", func(t *testing.T) {
+		tmp := t.TempDir()
+		dir := filepath.Join(tmp, "long")
+		// One replicate of 20000 molecules in a closed box for 10 s: hours
+		// of computing (without the check in the step loop, the process
+		// was still running 20 s after SIGTERM).
+		model := filepath.Join(tmp, "long.yaml")
+		if err := os.WriteFile(model, []byte(`geometry: {kind: box, voxel: 50 nm, size: [1 um, 1 um, 1 um]}
+species:
+  - name: glu
+    D: 0.33 um^2/ms
+release:
+  - {species: glu, at: [0.5 um, 0.5 um, 0.5 um], time: 0 ms, molecules: 20000}
+run:
+  duration: 10000 ms
+  sample_interval: 1 ms
+`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		running := func() bool {
+			m, _ := filepath.Glob(filepath.Join(dir, "timeseries", "condition=base", ".part-00000.parquet.tmp-*"))
+			return len(m) > 0
+		}
+		code, stderr, took := sigterm(t, dir, running, model, "--replicates", "1", "--workers", "1")
+		if code != exitInterrupted || !strings.Contains(stderr, "--resume") {
+			t.Fatalf("exit %d after SIGTERM mid-replicate, want %d; stderr:\n%s", code, exitInterrupted, stderr)
+		}
+		t.Logf("stopped %v after SIGTERM", took.Round(time.Millisecond))
+		if m, _ := filepath.Glob(filepath.Join(dir, "*", "condition=base", ".*.tmp-*")); len(m) > 0 {
+			t.Errorf("temporary files left after SIGTERM: %v", m)
+		}
+	})
+
+	t.Run("array tasks start together", func(t *testing.T) {
+		for trial := 0; trial < 5; trial++ {
+			dir := filepath.Join(t.TempDir(), "cc")
+			var cmds []*exec.Cmd
+			var errs [4]strings.Builder
+			for i := range 4 {
+				c := mcCommand(bin, "run", "--replicates", "4", "--replicates-per-part", "1", "--tasks", "4", "--task", fmt.Sprint(i),
+					"--out", dir, "-q", "--set", "run.duration=0.02ms", "--set", "release[0].molecules=20")
+				c.Stderr = &errs[i]
+				cmds = append(cmds, c)
+			}
+			for _, c := range cmds {
+				if err := c.Start(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, c := range cmds {
+				if err := c.Wait(); err != nil {
+					t.Fatalf("trial %d: task %d: %v\n%s", trial, i, err, errs[i].String())
+				}
+			}
+			mustMC(t, 0, bin, "status", dir)
+		}
+	})
 }
