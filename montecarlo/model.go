@@ -181,13 +181,16 @@ func (m *Model) buildGeometry() error {
 		if err := g.Cleft.Validate(); err != nil {
 			return fieldErr("geometry", "%v", err)
 		}
-		if b := space.EstimateBytes(g.Cleft.Dims()); b > space.MaxGridBytes {
-			n := g.Cleft.Dims()
-			return fieldErr("geometry.voxel", "a %d×%d×%d grid needs about %.1f GiB (limit %d GiB): use a coarser voxel or a smaller domain",
-				n[0], n[1], n[2], float64(b)/(1<<30), space.MaxGridBytes>>30)
+		if err := checkGridMemory("geometry.voxel", g.Cleft.Dims(), g.Cleft.Voxel); err != nil {
+			return err
 		}
 		m.Grid, err = space.Cleft(g.Cleft)
 	case "box":
+		if n, ok := g.Box.Dims(); ok {
+			if err := checkGridMemory("geometry.voxel", n, g.Box.Voxel); err != nil {
+				return err
+			}
+		}
 		m.Grid, err = space.Box(g.Box)
 	case "mask":
 		shape, data := g.MaskShape, g.MaskData
@@ -195,6 +198,9 @@ func (m *Model) buildGeometry() error {
 			if shape, data, err = space.ReadNPYFile(g.Mask.Path); err != nil {
 				return fieldErr("geometry.file", "%v", err)
 			}
+		}
+		if err := checkGridMemory("geometry.file", shape, g.Mask.Voxel); err != nil {
+			return err
 		}
 		m.Grid, err = space.Mask(g.Mask, shape, data)
 	default:
@@ -460,6 +466,20 @@ func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
 	return p, kp
 }
 
+// hitKappaError explains a membrane binding whose κ' = κΔt/√(2DΔt), with
+// κ = k_on/A and A = h² the tile area, is beyond the range of the
+// hit-probability formula, and gives each change that alone brings κ' to
+// 0.45 (hit probability ≈ 0.5): κ' ∝ √Δt, ∝ k_on and ∝ 1/h², so a shorter
+// step, a slower binding or a coarser voxel (never a finer one) lower it.
+func hitKappaError(path, species, state string, kon, d, dt, h, kp float64) error {
+	const target = 0.45
+	r := target / kp
+	return fieldErr(path, "binding of %s in state %s has κ' = k_on·√Δt/(h²·√(2D)) = %.3g (k_on = %.3g /M/s, h = %g nm, D = %g µm²/ms, dt = %g ms), "+
+		"above %.1g, beyond which the membrane hit probability formula (Andrews 2009) does not hold; any one of these brings κ' to %.2g: dt ≤ %.3g ms, "+
+		"or a voxel of at least %.3g nm (a coarser voxel: tiles are larger), or a total k_on of at most %.3g /M/s",
+		species, state, kp, kon*Avogadro/1e12, h*1e3, d, dt, maxHitKappa, target, dt*r*r, h*1e3/math.Sqrt(r), kon*Avogadro/1e12*r)
+}
+
 func (m *Model) compileSites() error {
 	bath := map[string]float64{}
 	for _, b := range m.full.Baths {
@@ -506,10 +526,7 @@ func (m *Model) compileSites() error {
 						continue // volume sites only: no membrane hits (see compileVolumePlacement)
 					}
 					if kp >= maxHitKappa || pr > 1 {
-						// κ' ∝ √Δt: scale Δt to bring κ' to 0.45 (P ≈ 0.5).
-						dtOK := m.Dt * (0.45 / kp) * (0.45 / kp)
-						return fieldErr(p+".scheme", "binding of %s in state %s has hit probability %.3g (κ' = %.3g ≥ %.1g) at dt = %g ms: use dt ≤ %.3g ms or a smaller voxel",
-							m.species[sp], c.States[s], pr, kp, maxHitKappa, m.Dt, dtOK)
+						return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp)
 					}
 					tab[s][sp*nr+r] = pr
 				}
@@ -675,6 +692,10 @@ func (m *Model) compileRun() error {
 	}
 	if err := positive("run.sample_interval", r.SampleInterval, "ms"); err != nil {
 		return err
+	}
+	if r.SampleInterval > r.Duration {
+		return fieldErr("run.sample_interval", "%g ms is longer than run.duration (%g ms): the run would be sampled at t = 0 only and its summaries would mean nothing; use a sample_interval of at most %g ms",
+			r.SampleInterval, r.Duration, r.Duration)
 	}
 	steps := r.Duration / m.Dt
 	if steps > 1e10 {

@@ -21,18 +21,28 @@ func RunReplicate(m *Model, seed uint64, rep int) Replicate {
 }
 
 func runOn(e *Engine, m *Model, seed uint64, rep int) Replicate {
+	r, _ := runOnContext(context.Background(), e, m, seed, rep)
+	return r
+}
+
+// runOnContext runs one replicate, stopping with ctx's error (and no
+// result) when ctx is cancelled while it runs.
+func runOnContext(ctx context.Context, e *Engine, m *Model, seed uint64, rep int) (Replicate, error) {
 	e.Reset(seed, rep)
 	n := m.steps/m.sampleEvery + 1
 	r := Replicate{Index: rep, T: make([]float64, 0, n), Rows: make([][]float64, 0, n)}
 	ncol := len(m.obs.cols)
 	flat := make([]float64, 0, n*ncol)
-	e.Run(func(t float64, v []float64) {
+	err := e.RunContext(ctx, func(t float64, v []float64) {
 		r.T = append(r.T, t)
 		flat = append(flat, v...)
 		r.Rows = append(r.Rows, flat[len(flat)-ncol:len(flat):len(flat)])
 	})
+	if err != nil {
+		return Replicate{}, err
+	}
 	r.Summary = m.Summarise(r.T, r.Rows)
-	return r
+	return r, nil
 }
 
 // Runner runs replicates on a pool of workers.
@@ -48,7 +58,8 @@ type Runner struct {
 // workers: the output is a function of (model, seed, replicate) only.
 // At most about 2×Workers results wait in memory. Run stops early and
 // returns the error when emit fails or ctx is cancelled; replicates already
-// emitted stay emitted.
+// emitted stay emitted. A replicate in progress when ctx is cancelled stops
+// within a few hundred steps and is not emitted.
 func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit func(Replicate) error) error {
 	workers := r.Workers
 	if workers <= 0 {
@@ -85,7 +96,10 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 			e := NewEngine(m)
 			e.SetWorkers(inner)
 			for j := range jobs {
-				res := runOn(e, m, seed, j.rep)
+				res, err := runOnContext(ctx, e, m, seed, j.rep)
+				if err != nil {
+					return // cancelled mid-replicate: no partial result
+				}
 				select {
 				case results <- done{j.pos, res}:
 				case <-ctx.Done():

@@ -28,6 +28,23 @@ type BoxRegion struct {
 
 var faceNames = [6]string{"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"}
 
+// Dims is the number of voxels of the box's grid along each axis (the box
+// and one wall layer on each side); ok is false when the sizes are not
+// positive whole numbers of voxels (Box says why).
+func (s BoxSpec) Dims() (n [3]int, ok bool) {
+	if !(s.Voxel > 0) {
+		return n, false
+	}
+	for a := 0; a < 3; a++ {
+		f := s.Size[a] / s.Voxel
+		if !(f >= 1) || f > 1<<20 {
+			return n, false
+		}
+		n[a] = int(math.Round(f)) + 2
+	}
+	return n, true
+}
+
 // Box builds a box geometry. The box spans [0, Size] on each axis; the
 // walls (or sinks) lie in one extra layer of voxels around it.
 func Box(s BoxSpec) (*Grid, error) {

@@ -87,11 +87,26 @@ type Builder struct {
 	tileRegion  func(v int, dir int, centre [3]float64) string
 }
 
-// EstimateBytes is the memory, in bytes, that a grid of the given
-// dimensions needs before tiles (kind, region, distance, face mask and tile
-// base per voxel).
+// Memory of a grid, in bytes (see EstimateBytes).
+const (
+	// BytesPerVoxel is what every voxel keeps: kind, region, distance and
+	// face mask (1 byte each) and tile base (4).
+	BytesPerVoxel = 8
+	// BytesPerSurface bounds, per voxel of the grid's bounding surface
+	// 2(nx·ny + ny·nz + nx·nz), the membrane tiles (32 bytes each, about
+	// one per surface voxel, times 2 for the slack of a growing slice) and
+	// the two wavefronts of the distance transform (4 bytes per voxel of a
+	// front no larger than the surface, times 2 for slack, two fronts).
+	BytesPerSurface = 2*32 + 2*2*4
+)
+
+// EstimateBytes is the peak memory, in bytes, of building a grid of the
+// given dimensions: BytesPerVoxel per voxel and BytesPerSurface per voxel
+// of its bounding surface. Geometries whose membranes are far larger than
+// the bounding surface (a folded mask) have more tiles than this counts.
 func EstimateBytes(n [3]int) int64 {
-	return int64(n[0]) * int64(n[1]) * int64(n[2]) * 8
+	nx, ny, nz := int64(n[0]), int64(n[1]), int64(n[2])
+	return nx*ny*nz*BytesPerVoxel + 2*(nx*ny+ny*nz+nx*nz)*BytesPerSurface
 }
 
 // MaxGridBytes is the largest voxel grid the builders allocate.

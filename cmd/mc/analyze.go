@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/montecarlo/atomicfile"
 )
 
 // inputFlags are the input flags shared by analyze, compare and plot.
@@ -46,6 +45,9 @@ func loadDataset(stderr io.Writer, cmdName string, args []string, opts analysis.
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
 	}
+	if err := checkRuns(stderr, cmdName, srcs); err != nil {
+		return nil, err
+	}
 	ds, err := analysis.Load(srcs, opts)
 	if err != nil {
 		return nil, inputError(err)
@@ -65,7 +67,14 @@ func inputError(err error) error {
 	case errors.As(err, &mo), errors.As(err, &mc):
 		return &exitError{exitUsage, err}
 	case errors.As(err, &bf):
-		return &exitError{exitFailure, fmt.Errorf("%w\n(use --skip-bad to analyse the other files)", err)}
+		hint := ""
+		for _, f := range bf.Files {
+			if run := runOf(f.Path); run != "" {
+				hint = fmt.Sprintf("; mc run ... --out %s --resume recomputes the corrupt parts of the run (mc status %s lists them)", run, run)
+				break
+			}
+		}
+		return &exitError{exitFailure, fmt.Errorf("%w\n(use --skip-bad to analyse the other files%s)", err, hint)}
 	}
 	return &exitError{exitFailure, err}
 }
@@ -77,24 +86,15 @@ func writeTables(stdout io.Writer, path, format string, tables []analysis.NamedT
 	if path == "" || path == "-" {
 		return analysis.WriteTables(stdout, format, tables)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	var werr error // an error of the table writer, not of the file
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		werr = analysis.WriteTables(w, format, tables)
+		return werr
+	})
+	if err != nil && werr == nil {
 		return &exitError{exitFailure, err}
 	}
-	if err := analysis.WriteTables(f, format, tables); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return &exitError{exitFailure, err}
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return &exitError{exitFailure, err}
-	}
-	return nil
+	return err
 }
 
 // checkFormat validates --format.

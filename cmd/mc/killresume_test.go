@@ -432,7 +432,7 @@ func TestKillResume(t *testing.T) {
 			{[]string{"--task", "3", "--tasks", "3"}, "out of range"},
 			{[]string{"--tasks", "-1"}, "--tasks must be a positive count"},
 			{[]string{"--replicates", "-3"}, "--replicates must be a positive count"},
-			{[]string{"--replicates-per-part", "-2"}, "replicates per part must be a positive count"},
+			{[]string{"--replicates-per-part", "-2"}, "--replicates-per-part must be a positive count"},
 		} {
 			_, stderr := mustMC(t, exitUsage, bin, append(append([]string{"run", "--out", dir}, testModel...), tc.args...)...)
 			if !strings.Contains(stderr, tc.msg) {

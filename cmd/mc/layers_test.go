@@ -29,8 +29,9 @@ var importGraph = map[string][]string{
 	"montecarlo":            {"space", "agents"},
 	"montecarlo/modelfile":  {"space", "agents", "montecarlo"},
 	"montecarlo/validate":   {"space", "agents", "montecarlo", "montecarlo/modelfile"},
-	"montecarlo/results":    {},
-	"montecarlo/batch":      {"montecarlo", "montecarlo/results"},
+	"montecarlo/atomicfile": {},
+	"montecarlo/results":    {"montecarlo/atomicfile"},
+	"montecarlo/batch":      {"montecarlo", "montecarlo/results", "montecarlo/atomicfile"},
 	"analysis":              {"montecarlo/results"},
 	"analysis/analysistest": {"montecarlo/results"},
 	"analysis/figure":       {"analysis", "montecarlo/results"},
@@ -158,6 +159,9 @@ func TestAllowedImportTable(t *testing.T) {
 		{"analysis", "analysis/figure", false},
 		{"cmd/mc", "analysis", true},
 		{"benchmarks", "montecarlo/results", true},
+		{"montecarlo/results", "montecarlo/atomicfile", true},
+		{"montecarlo/atomicfile", "montecarlo/results", false},
+		{"space", "montecarlo", false},
 	} {
 		if got, _ := allowedImport(module+"/"+c.pkg, module+"/"+c.imp); got != c.ok {
 			t.Errorf("%s → %s: allowed = %v, want %v", c.pkg, c.imp, got, c.ok)

@@ -31,7 +31,7 @@ import (
 type runFlags struct {
 	preset     string
 	replicates int
-	seed       int64
+	seed       seedFlag
 	workers    int
 	out        string
 	sets       []string
@@ -51,7 +51,7 @@ func (f *runFlags) register(c *cobra.Command) {
 	fl := c.Flags()
 	fl.StringVar(&f.preset, "preset", "", "run a built-in model (see 'mc presets list'); default "+modelfile.DefaultPreset)
 	fl.IntVarP(&f.replicates, "replicates", "n", 0, "number of replicates (default: the model's run.replicates)")
-	fl.Int64Var(&f.seed, "seed", -1, "master seed (default: the model's run.seed)")
+	fl.Var(&f.seed, "seed", "master seed, 0 to 18446744073709551615 (default: the model's run.seed)")
 	fl.IntVarP(&f.workers, "workers", "w", 0, "worker goroutines (default GOMAXPROCS); never changes the results")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default out/<model name>)")
 	fl.StringArrayVar(&f.sets, "set", nil, "override a model value, e.g. --set 'run.duration=2 ms' (repeatable)")
@@ -72,6 +72,49 @@ func (f *runFlags) register(c *cobra.Command) {
 		}
 		return nil
 	}
+}
+
+// seedFlag is --seed: unset, or a seed of the full uint64 range, as model
+// files accept.
+type seedFlag struct {
+	set bool
+	v   uint64
+}
+
+func (s *seedFlag) String() string {
+	if !s.set {
+		return ""
+	}
+	return strconv.FormatUint(s.v, 10)
+}
+func (s *seedFlag) Type() string { return "uint64" }
+func (s *seedFlag) Set(v string) error {
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 0, 64)
+	if err != nil {
+		return fmt.Errorf("want a whole number from 0 to %d", uint64(math.MaxUint64))
+	}
+	s.set, s.v = true, n
+	return nil
+}
+
+// checkRunFlags refuses counts and combinations that cannot be meant,
+// before the model is read. changed reports whether a flag was given.
+func checkRunFlags(f *runFlags, changed func(string) bool) error {
+	switch {
+	case changed("replicates") && f.replicates <= 0:
+		return fmt.Errorf("--replicates must be a positive count, got %d (leave it out to use the model's run.replicates)", f.replicates)
+	case changed("tasks") && f.tasks <= 0:
+		return fmt.Errorf("--tasks must be a positive count, got %d (leave it out for one task, or $SLURM_ARRAY_TASK_COUNT)", f.tasks)
+	case changed("task") && f.task < 0:
+		return fmt.Errorf("--task must be 0 or more, got %d", f.task)
+	case f.workers < 0:
+		return fmt.Errorf("--workers must be a positive count, got %d (leave it out for one per CPU)", f.workers)
+	case f.chunk <= 0:
+		return fmt.Errorf("--replicates-per-part must be a positive count, got %d", f.chunk)
+	case f.force && f.resume:
+		return errors.New("--force and --resume contradict each other: --resume completes the run in --out, --force deletes it and starts again; give one")
+	}
+	return nil
 }
 
 // drugFlag collects --drug NAME=CONCENTRATION values as overrides.
@@ -127,8 +170,8 @@ timeseries and summary tables as Parquet under --out, then prints a summary
 replicate index: never on --workers or on how the run is split into --tasks.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("task") && f.task < 0 {
-				return &exitError{exitUsage, fmt.Errorf("--task must be 0 or more, got %d", f.task)}
+			if err := checkRunFlags(&f, cmd.Flags().Changed); err != nil {
+				return &exitError{exitUsage, err}
 			}
 			return runRun(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), &f, args)
 		},
@@ -249,11 +292,8 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 	if plan.Replicates <= 0 {
 		return "", plan, &exitError{exitUsage, fmt.Errorf("--replicates must be a positive count, got %d", plan.Replicates)}
 	}
-	switch {
-	case f.seed >= 0:
-		plan.Seed = uint64(f.seed)
-	case f.seed < -1:
-		return "", plan, &exitError{exitUsage, fmt.Errorf("--seed must be 0 or more, got %d", f.seed)}
+	if f.seed.set {
+		plan.Seed = f.seed.v
 	}
 	plan.Chunk = f.chunk
 	if err := plan.Validate(); err != nil {
@@ -311,9 +351,18 @@ func prepareOut(dir string, f *runFlags) error {
 	if !st.IsDir() {
 		return fmt.Errorf("--out %s exists and is not a directory", dir)
 	}
+	// List first, then look for the manifest: a task creating the run at
+	// the same time writes nothing but its manifest (under a temporary
+	// name, then linked into place) before the manifest appears.
+	var entries []string // what the directory holds, but a manifest another task is writing
+	all, _ := os.ReadDir(dir)
+	for _, e := range all {
+		if !batch.IsManifestTemp(e.Name()) {
+			entries = append(entries, e.Name())
+		}
+	}
 	_, merr := os.Stat(filepath.Join(dir, "manifest.json"))
 	isRun := merr == nil
-	entries, _ := os.ReadDir(dir)
 	switch {
 	case f.resume:
 		return nil
@@ -338,7 +387,11 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if err := taskFromEnv(f); err != nil {
 		return &exitError{exitUsage, err}
 	}
-	name, plan, err := buildPlan(f, args)
+	// SIGINT and SIGTERM stop the command with exit status 130 from here
+	// on, also while a large model is still being built.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	name, plan, err := buildPlanCtx(ctx, f, args)
 	if err != nil {
 		return err
 	}
@@ -349,8 +402,6 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if err := prepareOut(dir, f); err != nil {
 		return &exitError{exitUsage, err}
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	workers := f.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -378,7 +429,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 		return &exitError{exitInterrupted, err}
 	}
 	if err != nil {
-		return err
+		return withResumeHint(err, dir)
 	}
 	if f.quiet {
 		return nil
@@ -402,6 +453,51 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	return nil
 }
 
+// errBuildInterrupted is returned when a signal stops the command while
+// the model is being built: nothing has been written.
+var errBuildInterrupted = errors.New("interrupted while building the model: nothing was written")
+
+// buildPlanCtx builds the plan, returning at once with exit status 130
+// when ctx is cancelled (SIGINT, SIGTERM) before the build is done: the
+// build writes nothing, so it is abandoned where it is.
+func buildPlanCtx(ctx context.Context, f *runFlags, args []string) (string, batch.Plan, error) {
+	type built struct {
+		name string
+		plan batch.Plan
+		err  error
+	}
+	ch := make(chan built, 1)
+	go func() {
+		name, plan, err := buildPlan(f, args)
+		ch <- built{name, plan, err}
+	}()
+	select {
+	case b := <-ch:
+		return b.name, b.plan, b.err
+	case <-ctx.Done():
+		return "", batch.Plan{}, &exitError{exitInterrupted, errBuildInterrupted}
+	}
+}
+
+// withResumeHint adds to an error that stopped a run what to do next: the
+// parts already complete are kept, and a resume computes the rest. A full
+// disk or quota is named as such. Errors that are not of the file system
+// (a plan that does not match the directory, say) are returned as they are.
+func withResumeHint(err error, dir string) error {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err
+	}
+	what := ""
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		what = "the disk is full: free space (or choose an --out with room), then "
+	case errors.Is(err, syscall.EDQUOT):
+		what = "the disk quota is exhausted: free space (or choose an --out with room), then "
+	}
+	return fmt.Errorf("%w\n%scomplete parts are kept in %s; finish with: mc run ... --out %s --resume", err, what, dir, dir)
+}
+
 // condSummary collects one condition's summary columns across replicates.
 type condSummary struct {
 	cols []results.Column
@@ -419,7 +515,7 @@ func readSummaries(dir string) (map[string]*condSummary, error) {
 	for _, path := range files {
 		f, err := results.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w\nrerun with mc run ... --out %s --resume: it finds corrupt parts by their checksums and recomputes them", err, dir)
 		}
 		cond := strings.TrimPrefix(filepath.Base(filepath.Dir(path)), "condition=")
 		cs := out[cond]

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -16,22 +17,31 @@ func newStatusCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
-			man, err := batch.ReadManifest(dir)
+			rep, err := batch.Inspect(dir, verify)
+			var nr *batch.NotRunError
+			if errors.As(err, &nr) {
+				return &exitError{exitUsage, err}
+			}
 			if err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			counts := map[batch.PartState]int{}
-			for _, p := range batch.StatusFromManifest(dir, man, verify) {
-				counts[p.State]++
+			man := rep.Manifest
+			for _, p := range rep.Parts {
 				if p.State != batch.Done {
 					fmt.Fprintf(w, "%-8s condition=%s part %d (replicates %d-%d)%s\n", p.State, p.Condition, p.Chunk, p.First, p.End-1, why(p.Why))
 				}
 			}
 			fmt.Fprintf(w, "%s: %d parts: %d done, %d missing, %d corrupt (engine %s, seed %d, %d replicates × %d conditions)\n",
-				dir, man.Parts, counts[batch.Done], counts[batch.Missing], counts[batch.Corrupt], man.Engine, man.Seed, man.Replicates, len(man.Conditions))
-			if counts[batch.Done] != man.Parts {
-				return &exitError{exitFailure, fmt.Errorf("run incomplete: finish it with mc run ... --out %s --resume", dir)}
+				dir, len(rep.Parts), rep.Done, rep.Missing, rep.Corrupt, man.Engine, man.Seed, man.Replicates, len(man.Conditions))
+			if rep.LiveTemps > 0 {
+				fmt.Fprintf(w, "%d part file(s) being written now by a running task\n", rep.LiveTemps)
+			}
+			if n := len(rep.Stale); n > 0 {
+				fmt.Fprintf(w, "%d temporary file(s) left by killed processes (mc run ... --out %s --resume removes them), e.g. %s\n", n, dir, rep.Stale[0])
+			}
+			if next := rep.Next(); next != "" {
+				return &exitError{exitFailure, fmt.Errorf("run incomplete: %s", next)}
 			}
 			return nil
 		},

@@ -9,6 +9,8 @@
 //	timeseries/condition=<c>/part-00000.parquet
 //	summary/condition=<c>/part-00000.parquet
 //	parts/condition=<c>/part-00000.json   (completion record: checksums)
+//	parts/condition=<c>/.part-00000.lock  (held while the part is computed)
+//	.lock                                 (runs share it, mc merge holds it alone)
 //
 // Part k of a condition holds replicates [k·Chunk, (k+1)·Chunk). Part names
 // do not depend on the number of tasks, so a run can be resumed or
@@ -26,13 +28,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/reuptake/reuptake/montecarlo"
+	"github.com/reuptake/reuptake/montecarlo/atomicfile"
 	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
@@ -85,16 +91,46 @@ type Unit struct {
 	First, End  int // replicates [First, End)
 }
 
-// Validate checks the plan's counts and names.
+// Limits of a plan. A run's parts are listed, checked and written one by
+// one (each is two Parquet files and a completion record), so the number of
+// parts is bounded; so is the number of replicates of one part, whose
+// indices are held in memory while it runs.
+const (
+	// MaxReplicates is the most replicates of one run (as in model files).
+	MaxReplicates = math.MaxInt32
+	// MaxChunk is the most replicates of one part.
+	MaxChunk = 1 << 20
+	// MaxParts is the most parts of one run, all conditions together.
+	MaxParts = 1 << 20
+)
+
+// Validate checks the plan's counts and names, and that the plan fits the
+// limits above, before anything is written.
 func (p Plan) Validate() error {
 	if p.Replicates <= 0 {
 		return fmt.Errorf("replicates must be a positive count, got %d", p.Replicates)
 	}
+	if p.Replicates > MaxReplicates {
+		return fmt.Errorf("%d replicates is more than the %d one run can hold: split the ensemble into runs with different seeds", p.Replicates, MaxReplicates)
+	}
 	if p.Chunk <= 0 {
 		return fmt.Errorf("replicates per part must be a positive count, got %d", p.Chunk)
 	}
+	if p.Chunk > MaxChunk {
+		return fmt.Errorf("%d replicates per part is more than the %d a part can hold: use --replicates-per-part %d or fewer", p.Chunk, MaxChunk, MaxChunk)
+	}
 	if len(p.Conditions) == 0 {
 		return errors.New("the plan has no conditions")
+	}
+	if n := int64(len(p.Conditions)) * int64(p.partsPerCondition()); n > MaxParts {
+		// Parts of at least need replicates each bring the count under the limit.
+		need := (int64(p.Replicates)*int64(len(p.Conditions)) + MaxParts - 1) / MaxParts
+		hint := fmt.Sprintf("use --replicates-per-part %d or more", need)
+		if need > MaxChunk {
+			hint = "use fewer replicates or conditions"
+		}
+		return fmt.Errorf("%d replicates × %d condition(s) in parts of %d make %d parts, more than the %d one run can hold: %s",
+			p.Replicates, len(p.Conditions), p.Chunk, n, MaxParts, hint)
 	}
 	seen := map[string]bool{}
 	for _, c := range p.Conditions {
@@ -109,20 +145,35 @@ func (p Plan) Validate() error {
 	return nil
 }
 
+// partsPerCondition is the number of parts of each condition.
+func (p Plan) partsPerCondition() int {
+	if p.Chunk <= 0 || p.Replicates <= 0 {
+		return 0
+	}
+	return (p.Replicates-1)/p.Chunk + 1
+}
+
+// NumParts is the number of parts of the plan, all conditions together.
+func (p Plan) NumParts() int { return len(p.Conditions) * p.partsPerCondition() }
+
+// Unit is part i of the plan (0 ≤ i < NumParts), condition by condition.
+func (p Plan) Unit(i int) Unit {
+	per := p.partsPerCondition()
+	c, k := i/per, i%per
+	return Unit{Cond: c, Chunk: k, First: k * p.Chunk, End: min((k+1)*p.Chunk, p.Replicates)}
+}
+
 // Units lists the parts of the plan, condition by condition.
 func (p Plan) Units() []Unit {
-	var us []Unit
-	for c := range p.Conditions {
-		for k := 0; k*p.Chunk < p.Replicates; k++ {
-			end := min((k+1)*p.Chunk, p.Replicates)
-			us = append(us, Unit{Cond: c, Chunk: k, First: k * p.Chunk, End: end})
-		}
+	us := make([]Unit, p.NumParts())
+	for i := range us {
+		us[i] = p.Unit(i)
 	}
 	return us
 }
 
 // TaskUnits is the deterministic share of task (0-based) of tasks: units
-// task, task+tasks, task+2·tasks, ...
+// task, task+tasks, task+2·tasks, ..., computed from their indices.
 func (p Plan) TaskUnits(task, tasks int) ([]Unit, error) {
 	if tasks <= 0 {
 		return nil, fmt.Errorf("--tasks must be a positive count, got %d", tasks)
@@ -130,11 +181,10 @@ func (p Plan) TaskUnits(task, tasks int) ([]Unit, error) {
 	if task < 0 || task >= tasks {
 		return nil, fmt.Errorf("--task %d is out of range: tasks are numbered 0 to %d", task, tasks-1)
 	}
-	var out []Unit
-	for i, u := range p.Units() {
-		if i%tasks == task {
-			out = append(out, u)
-		}
+	n := p.NumParts()
+	out := make([]Unit, 0, max(0, (n-task+tasks-1)/tasks))
+	for i := task; i < n; i += tasks {
+		out = append(out, p.Unit(i))
 	}
 	return out, nil
 }
@@ -178,7 +228,7 @@ func Commit() string {
 
 func (p Plan) manifest() Manifest {
 	m := Manifest{Format: ManifestFormat, Engine: Version, Commit: Commit(), Seed: p.Seed, Replicates: p.Replicates,
-		Chunk: p.Chunk, Parts: len(p.Units()), Created: time.Now().UTC().Format(time.RFC3339)}
+		Chunk: p.Chunk, Parts: p.NumParts(), Created: time.Now().UTC().Format(time.RFC3339)}
 	for _, c := range p.Conditions {
 		m.Conditions = append(m.Conditions, ManifestCondition{Name: c.Name, ModelHash: c.Hash(), Overrides: c.Overrides})
 	}
@@ -248,40 +298,16 @@ func join(s []string) string {
 
 // writeFileAtomic writes data to path through a temporary file and rename.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // Prepare makes dir ready for plan p: it writes the manifest if there is
-// none, or checks that the existing one describes the same run. A manifest
-// is shared by all tasks; concurrent tasks write identical content except
-// the creation time, and the first rename wins.
+// none, or checks that the existing one describes the same run. Creation is
+// race-free: the manifest is written whole to a temporary file and linked
+// into place only if no manifest exists, so of several tasks starting at
+// once on a fresh directory the first wins and the others check the plan
+// against the manifest it wrote. Nothing is written unless the plan is
+// valid (see Plan.Validate).
 func Prepare(dir string, p Plan) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -294,14 +320,29 @@ func Prepare(dir string, p Plan) error {
 	case !errors.Is(err, os.ErrNotExist):
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := atomicfile.MkdirAll(dir); err != nil {
 		return fmt.Errorf("cannot create the output directory: %w", err)
 	}
 	b, _ := json.MarshalIndent(now, "", "  ")
-	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), append(b, '\n')); err != nil {
+	created, err := atomicfile.WriteFileExclusive(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644)
+	if err != nil {
 		return fmt.Errorf("cannot write the manifest: %w", err)
 	}
+	if !created {
+		// Another task created the run first: it must be this plan.
+		if old, err = ReadManifest(dir); err != nil {
+			return err
+		}
+		return compatible(old, now)
+	}
 	return nil
+}
+
+// IsManifestTemp reports whether name (a file name in a run directory) is
+// a manifest being written: a directory that holds only such files is a
+// run being created by another task, not a foreign directory.
+func IsManifestTemp(name string) bool {
+	return strings.HasPrefix(name, atomicfile.TempPrefix("manifest.json"))
 }
 
 // PartRecord is the completion record of one part.
@@ -479,6 +520,13 @@ type Options struct {
 // Run executes this task's share of the plan into dir. Parts already done
 // are skipped when o.Resume is set; otherwise a done part is an error
 // (refusing to overwrite results silently).
+//
+// Run holds the directory lock shared (it refuses to start while mc merge
+// holds it) and each part's lock while it computes the part: a part being
+// computed by another process is left to it and checked again once that
+// process lets it go, so two resumes of one directory share the work
+// instead of doing it twice. Temporary files left by killed processes
+// (parts whose lock is free) are removed before anything is computed.
 func Run(ctx context.Context, dir string, p Plan, o Options) error {
 	if o.Tasks == 0 {
 		o.Tasks = 1
@@ -490,9 +538,18 @@ func Run(ctx context.Context, dir string, p Plan, o Options) error {
 	if err := Prepare(dir, p); err != nil {
 		return err
 	}
+	dl, err := lockDir(dir, shared)
+	if errors.Is(err, errLocked) {
+		return fmt.Errorf("%s is being merged (mc merge holds %s): wait for the merge to finish, then run again", dir, filepath.Join(dir, dirLockName))
+	}
+	if err != nil {
+		return err
+	}
+	defer dl.Unlock()
 	if MergePending(dir) {
 		return fmt.Errorf("an mc merge of %s was interrupted: finish it with mc merge %s", dir, dir)
 	}
+	CleanStale(dir)
 	var todo []Unit
 	total := 0
 	chk, merged := newChecker(dir), newMergedIndex(dir)
@@ -526,24 +583,169 @@ func Run(ctx context.Context, dir string, p Plan, o Options) error {
 		}
 	}
 	done := 0
-	for _, u := range todo {
-		if err := ctx.Err(); err != nil {
-			return ErrInterrupted
+	tick := func() {
+		done++
+		if o.Progress != nil {
+			o.Progress(done, total)
 		}
-		err := runUnit(ctx, dir, p, u, o, func() {
-			done++
-			if o.Progress != nil {
-				o.Progress(done, total)
-			}
-		})
-		if err != nil {
-			if ctx.Err() != nil {
+	}
+	// Parts another process is computing are done last, waiting for their
+	// locks; most are then complete and only checked.
+	var busy []Unit
+	for pass := 0; pass < 2; pass++ {
+		list := todo
+		if pass == 1 {
+			list = busy
+		}
+		for _, u := range list {
+			if err := ctx.Err(); err != nil {
 				return ErrInterrupted
 			}
-			return err
+			name := p.Conditions[u.Cond].Name
+			var lk *fileLock
+			if pass == 0 {
+				lk, err = lockPart(dir, name, u.Chunk, false)
+			} else {
+				lk, err = waitPart(ctx, dir, name, u.Chunk)
+			}
+			if errors.Is(err, errLocked) {
+				busy = append(busy, u)
+				continue
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return ErrInterrupted
+				}
+				return err
+			}
+			// Another process may have finished the part since the scan.
+			if st := newChecker(dir).check(p, u, true); st.State == Done {
+				lk.Unlock()
+				done += u.End - u.First
+				if o.Progress != nil {
+					o.Progress(done, total)
+				}
+				continue
+			}
+			removeTemps(dir, name, u.Chunk)
+			err = runUnit(ctx, dir, p, u, o, tick)
+			lk.Unlock()
+			if err != nil {
+				if ctx.Err() != nil {
+					return ErrInterrupted
+				}
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// waitPart takes a part's lock, waiting while another process holds it
+// (polling, so that a cancelled ctx stops the wait).
+func waitPart(ctx context.Context, dir, cond string, chunk int) (*fileLock, error) {
+	for {
+		lk, err := lockPart(dir, cond, chunk, false)
+		if !errors.Is(err, errLocked) {
+			return lk, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// tempParts matches the temporary files of a part's files: those of the
+// tables (.part-NNNNN.parquet.tmp-*) and of the completion record
+// (.part-NNNNN.json.tmp-*).
+var tempParts = regexp.MustCompile(`^\.part-(\d+)\.(parquet|json)\.tmp-`)
+
+// tempFile is a temporary file of a part.
+type tempFile struct {
+	path  string
+	cond  string
+	chunk int
+}
+
+// partTemps lists the temporary part files under dir: in every table's
+// condition directories and in the completion records'.
+func partTemps(dir string) []tempFile {
+	var out []tempFile
+	subs, _ := os.ReadDir(dir)
+	for _, sub := range subs {
+		if !sub.IsDir() || strings.HasPrefix(sub.Name(), ".") {
+			continue
+		}
+		conds, _ := os.ReadDir(filepath.Join(dir, sub.Name()))
+		for _, c := range conds {
+			cond, ok := strings.CutPrefix(c.Name(), "condition=")
+			if !ok || !c.IsDir() {
+				continue
+			}
+			files, _ := os.ReadDir(filepath.Join(dir, sub.Name(), c.Name()))
+			for _, f := range files {
+				m := tempParts.FindStringSubmatch(f.Name())
+				if m == nil {
+					continue
+				}
+				chunk, err := strconv.Atoi(m[1])
+				if err != nil {
+					continue
+				}
+				out = append(out, tempFile{filepath.Join(dir, sub.Name(), c.Name(), f.Name()), cond, chunk})
+			}
+		}
+	}
+	return out
+}
+
+// removeTemps removes the temporary files of one part; the caller holds
+// the part's lock.
+func removeTemps(dir, cond string, chunk int) {
+	for _, t := range partTemps(dir) {
+		if t.cond == cond && t.chunk == chunk {
+			os.Remove(t.path)
+		}
+	}
+}
+
+// Stale lists the temporary files in dir left by processes that were
+// killed while writing a part (kill -9, a node failure): those of parts
+// whose lock no process holds. live counts the temporary files of parts
+// being written now.
+func Stale(dir string) (stale []string, live int) {
+	return stale0(dir, false)
+}
+
+// CleanStale removes the temporary files of Stale and returns their paths.
+func CleanStale(dir string) []string {
+	stale, _ := stale0(dir, true)
+	return stale
+}
+
+func stale0(dir string, remove bool) (stale []string, live int) {
+	for _, t := range partTemps(dir) {
+		if !remove {
+			// Only look: create no lock file.
+			if heldBy(partLockPath(dir, t.cond, t.chunk), exclusive) {
+				live++
+			} else {
+				stale = append(stale, t.path)
+			}
+			continue
+		}
+		lk, err := lockPart(dir, t.cond, t.chunk, false)
+		if err != nil {
+			live++
+			continue
+		}
+		stale = append(stale, t.path)
+		os.Remove(t.path)
+		lk.Unlock()
+	}
+	return stale, live
 }
 
 func toColumns(obs []montecarlo.Observable) []results.Column {

@@ -40,8 +40,8 @@ package batch
 //     A crash before the journal is gone repeats steps 4–6, which are
 //     idempotent.
 //
-// Merge takes no lock: run it once the tasks are finished (it refuses an
-// incomplete run), and not twice at the same time on one directory.
+// Merge holds the run's directory lock exclusive (see lock.go): it refuses
+// to start while a task of mc run or another merge works in the directory.
 
 import (
 	"encoding/json"
@@ -56,6 +56,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reuptake/reuptake/montecarlo/atomicfile"
 	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
@@ -163,6 +164,14 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 	if err != nil {
 		return rep, err
 	}
+	lk, err := lockDir(dir, exclusive)
+	if errors.Is(err, errLocked) {
+		return rep, fmt.Errorf("%s is in use by mc run or another mc merge (they hold %s): wait for it to finish, then merge", dir, filepath.Join(dir, dirLockName))
+	}
+	if err != nil {
+		return rep, err
+	}
+	defer lk.Unlock()
 	if MergePending(dir) {
 		if err := finishMerge(dir, o); err != nil {
 			return rep, err
@@ -178,7 +187,7 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 	}
 
 	p := planOf(man)
-	rep.Parts = len(p.Units())
+	rep.Parts = p.NumParts()
 	rep.Rows = map[string]int64{}
 	rep.Generation = man.Generation
 	chk := newChecker(dir)
@@ -541,24 +550,10 @@ func linkOrCopy(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
+	return atomicfile.Write(dst, 0o644, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	_, err = io.Copy(out, in)
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(out.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(out.Name())
-	}
-	return err
+	})
 }
 
 // finishMerge performs steps 4–6 of a committed merge; it is idempotent.
@@ -627,7 +622,9 @@ func finishMerge(dir string, o MergeOptions) error {
 	if err := os.Remove(filepath.Join(stage, journalName)); err != nil {
 		return err
 	}
-	syncDir(stage)
+	if err := atomicfile.SyncDir(stage); err != nil {
+		return err
+	}
 	return os.RemoveAll(stage)
 }
 
@@ -637,23 +634,7 @@ func exists(path string) bool {
 }
 
 // renameSync renames and syncs both parent directories.
-func renameSync(from, to string) error {
-	if err := os.Rename(from, to); err != nil {
-		return err
-	}
-	syncDir(filepath.Dir(from))
-	syncDir(filepath.Dir(to))
-	return nil
-}
-
-// syncDir syncs a directory, so that renames in it are durable; best
-// effort where directories cannot be synced.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-}
+func renameSync(from, to string) error { return atomicfile.Rename(from, to) }
 
 // mergedFile is a merged file of a run: part-<first>-<last>.parquet.
 type mergedFile struct {

@@ -813,7 +813,7 @@ func (d *decoder) placement(n *yaml.Node, path string) montecarlo.PlacementSpec 
 	case fs.has("count"):
 		if c, ok := d.integer(fs, "count", 1, true); ok {
 			if c > math.MaxInt32 {
-				d.errPath(join(path, "count"), "is too large")
+				d.errPath(join(path, "count"), "is too large: at most %d sites; give a density instead", math.MaxInt32)
 			} else {
 				p.Count = int(c)
 			}
@@ -1175,7 +1175,7 @@ func (d *decoder) run(f field) montecarlo.RunSpec {
 	r.SampleInterval, _ = d.qty(fs, "sample_interval", Time, positive, true)
 	if v, ok := d.integer(fs, "replicates", 1, false); ok {
 		if v > math.MaxInt32 {
-			d.errPath(join(f.path, "replicates"), "is too large")
+			d.errPath(join(f.path, "replicates"), "is too large: at most %d replicates in one run; split a larger ensemble into runs with different seeds", math.MaxInt32)
 		} else {
 			r.Replicates = int(v)
 		}

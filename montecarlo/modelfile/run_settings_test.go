@@ -61,3 +61,12 @@ func TestRunShardsLongStepsErrors(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestTooLargeSaysLimit: counts too large for a run say the limit and what
+// to do instead (issue 13 B.11: "run.replicates: is too large").
+func TestTooLargeSaysLimit(t *testing.T) {
+	_, err := ParseWithOverrides("m.yaml", []byte(smallModel()), []string{"run.replicates=1000000000000"})
+	if err == nil || !strings.Contains(err.Error(), "run.replicates: is too large: at most 2147483647 replicates in one run; split") {
+		t.Errorf("replicates 1e12: %v", err)
+	}
+}

@@ -343,6 +343,12 @@ func compatible(got, want dims) bool {
 	return got == want
 }
 
+// outOfRange is the error of a number too large (or too small) for a
+// float64, before or after conversion to the internal unit.
+func outOfRange(s, expect string) error {
+	return fmt.Errorf("%q is out of range: numbers must be finite, of magnitude below about 1.8e308 (float64) in the internal unit, with an exponent between -400 and 400; %s", s, expect)
+}
+
 // Quantity parses a number with a unit, such as "20 nm", "0.33 um^2/ms",
 // "4.59e6 /M/s" or "1 uM", checks that its dimension is dim and returns it
 // in the internal unit of dim (see Dim). Unicode forms are accepted ("µm²/ms",
@@ -369,7 +375,7 @@ func Quantity(s string, dim Dim) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Errorf("%q is out of range", s)
+		return 0, outOfRange(s, expect)
 	}
 	rest := strings.TrimSpace(t[len(num):])
 	scale, got := one(), dims{}
@@ -390,7 +396,7 @@ func Quantity(s string, dim Dim) (float64, error) {
 		// float as 10e-6 M.
 		if m := numberRE.FindStringSubmatch(num); m[1] != "" {
 			if e, err := strconv.Atoi(m[1]); err != nil || e > 400 || e < -400 {
-				return 0, fmt.Errorf("%q is out of range", s)
+				return 0, outOfRange(s, expect)
 			}
 		}
 		x, ok := new(big.Rat).SetString(num)
@@ -403,7 +409,7 @@ func Quantity(s string, dim Dim) (float64, error) {
 		v = in.post(v)
 	}
 	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Errorf("%q is out of range", s)
+		return 0, outOfRange(s, expect)
 	}
 	return v, nil
 }

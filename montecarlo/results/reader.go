@@ -78,7 +78,7 @@ func open(path string, f *os.File) (*File, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("not a valid Parquet file: %w", err)
+		return nil, fmt.Errorf("corrupt (or not a Parquet file): its footer does not decode: %w", err)
 	}
 	file := &File{path: path, f: f, pf: pf}
 	if err := file.init(); err != nil {

@@ -3,12 +3,12 @@ package results
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/reuptake/reuptake/montecarlo/atomicfile"
 )
 
 // RowGroupRows is the number of rows per row group of the files that Writer
@@ -40,10 +40,9 @@ var zstdCodec = &zstd.Codec{Level: zstd.SpeedDefault}
 //	return w.Close()
 type Writer struct {
 	path    string
-	tmp     string
 	kind    Kind
 	cols    []Column
-	f       *os.File
+	f       *atomicfile.File
 	pw      *parquet.GenericWriter[any]
 	rows    []parquet.Row
 	n       int // rows buffered in rows
@@ -70,23 +69,11 @@ func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Wri
 	if err != nil {
 		return nil, err
 	}
-	dir, base := filepath.Split(path)
-	if base == "" {
+	if _, base := filepath.Split(path); base == "" {
 		return nil, fmt.Errorf("results: create %q: path names a directory", path)
 	}
-	if dir == "" {
-		dir = "."
-	}
-	if err := mkdirAllSync(dir); err != nil {
-		return nil, fmt.Errorf("results: create %s: %w", path, err)
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("results: create %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
 		return nil, fmt.Errorf("results: create %s: %w", path, err)
 	}
 
@@ -109,7 +96,6 @@ func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Wri
 
 	w := &Writer{
 		path: path,
-		tmp:  f.Name(),
 		kind: kind,
 		cols: cols,
 		f:    f,
@@ -204,17 +190,13 @@ func (w *Writer) Close() error {
 		return err
 	}
 	w.done = true
-	if err := os.Rename(w.tmp, w.path); err != nil {
-		os.Remove(w.tmp)
+	if err := w.f.Commit(); err != nil {
 		return fmt.Errorf("results: close %s: %w", w.path, err)
-	}
-	if err := syncDir(filepath.Dir(w.path)); err != nil {
-		return fmt.Errorf("results: close %s: sync directory: %w", w.path, err)
 	}
 	return nil
 }
 
-// finish completes and closes the temporary file.
+// finish writes the buffered rows and the footer to the temporary file.
 func (w *Writer) finish() error {
 	if w.err != nil {
 		return w.err
@@ -223,14 +205,6 @@ func (w *Writer) finish() error {
 		return err
 	}
 	if err := w.pw.Close(); err != nil {
-		return fmt.Errorf("results: close %s: %w", w.path, err)
-	}
-	if err := w.f.Sync(); err != nil {
-		return fmt.Errorf("results: close %s: sync: %w", w.path, err)
-	}
-	err := w.f.Close()
-	w.f = nil
-	if err != nil {
 		return fmt.Errorf("results: close %s: %w", w.path, err)
 	}
 	return nil
@@ -244,54 +218,5 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.done = true
-	if w.f != nil {
-		w.f.Close()
-		w.f = nil
-	}
-	os.Remove(w.tmp)
-}
-
-// syncDir fsyncs a directory so that a rename in it is durable. File systems
-// and platforms that cannot sync directories are tolerated.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil &&
-		!errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) && !errors.Is(err, syscall.EBADF) {
-		return err
-	}
-	return nil
-}
-
-// mkdirAllSync creates dir and its missing parents like os.MkdirAll, and
-// syncs the parent of each directory it creates so that the new directories
-// survive a crash.
-func mkdirAllSync(dir string) error {
-	var missing []string
-	for d := filepath.Clean(dir); ; {
-		if _, err := os.Stat(d); err == nil {
-			break
-		}
-		missing = append(missing, d)
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, d := range missing {
-		if err := syncDir(filepath.Dir(d)); err != nil {
-			return err
-		}
-	}
-	return nil
+	w.f.Abort()
 }
