@@ -3,7 +3,9 @@ package main
 import "github.com/spf13/cobra"
 
 // extraCommands lists the commands beyond running, validating and
-// inspecting: the analysis commands and the batch (cluster) commands.
+// inspecting: the analysis commands, the batch (cluster) commands and the
+// viewer and exporters.
 func extraCommands() []*cobra.Command {
-	return append(analysisCommands(), batchCommands()...)
+	cmds := append(analysisCommands(), batchCommands()...)
+	return append(cmds, viewCommands()...)
 }
