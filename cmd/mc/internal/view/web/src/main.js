@@ -2,8 +2,8 @@
 // JSON (bulk arrays as base64 of little-endian binary) in the element
 // #scene. Everything runs offline; three.js is bundled with this file.
 import {
-  AmbientLight, BufferAttribute, BufferGeometry, CanvasTexture, Color, DirectionalLight,
-  DoubleSide, EdgesGeometry, Group, LineBasicMaterial, LineSegments, Mesh, MeshBasicMaterial,
+  AmbientLight, BoxGeometry, BufferAttribute, BufferGeometry, CanvasTexture, Color, DirectionalLight,
+  DoubleSide, EdgesGeometry, Group, LineBasicMaterial, LinearFilter, LineSegments, Mesh, MeshBasicMaterial,
   MeshLambertMaterial, OctahedronGeometry, PerspectiveCamera, Plane, Points, PointsMaterial,
   Scene, SphereGeometry, Vector3, WebGLRenderer,
 } from 'three';
@@ -16,8 +16,8 @@ const regionColours = {
   psd: '#d62728', post: '#ff9f40', pre: '#4c78d8', peri: '#2ca02c', lateral: '#8c8c8c',
 };
 const regionPalette = ['#9467bd', '#8c564b', '#bcbd22', '#7f7f7f', '#1f77b4', '#ff7f0e', '#17becf', '#e7969c', '#7b4173', '#637939'];
-const sitePalette = ['#ffd500', '#ff4fd8', '#00e0ff', '#ffffff', '#b5ff3b', '#ff8a00'];
-const speciesPalette = ['#00ff9c', '#ff3df5', '#ffe14d', '#66ccff', '#ff6b6b', '#c792ff'];
+const sitePalette = ['#ffd500', '#ff4fd8', '#b5ff3b', '#ff8a00', '#ffffff', '#a98bff'];
+const speciesPalette = ['#22e4ff', '#ff3df5', '#ffe14d', '#ff6b6b', '#c792ff', '#00ff9c'];
 
 function b64(s, Type) {
   if (!s) return new Type(0);
@@ -58,7 +58,10 @@ function dotTexture() {
   g.beginPath();
   g.arc(32, 32, 30, 0, 2 * Math.PI);
   g.fill();
-  return new CanvasTexture(c);
+  const t = new CanvasTexture(c);
+  t.generateMipmaps = false;
+  t.minFilter = LinearFilter;
+  return t;
 }
 
 const fmtT = (t) => (t < 1 ? `${(t * 1000).toFixed(t * 1000 < 10 ? 1 : 0)} µs` : `${t.toFixed(3)} ms`);
@@ -89,14 +92,15 @@ function main() {
   scene.add(camera);
 
   const controls = new OrbitControls(camera, renderer.domElement);
-  const home = () => {
+  const look = (elevDeg, azDeg, zoom) => {
     const c = new Vector3(...focus.center);
-    const dist = R / Math.sin((camera.fov * Math.PI) / 360) * 0.95;
-    const el_ = (52 * Math.PI) / 180, az = (-62 * Math.PI) / 180;
+    const dist = (R / Math.sin((camera.fov * Math.PI) / 360)) * 1.2 * zoom;
+    const el_ = (elevDeg * Math.PI) / 180, az = (azDeg * Math.PI) / 180;
     camera.position.set(c.x + dist * Math.cos(el_) * Math.cos(az), c.y + dist * Math.cos(el_) * Math.sin(az), c.z + dist * Math.sin(el_));
     controls.target.copy(c);
     controls.update();
   };
+  const home = () => look(52, -62, 1);
 
   // Section (clipping) plane.
   const sec = Object.assign({}, S.section);
@@ -143,8 +147,13 @@ function main() {
     } else {
       colour = sf.kind === 'sink' ? '#5fa8ff' : '#aaaaaa';
       obj = new Group();
-      obj.add(new Mesh(geo, clipMat(new MeshBasicMaterial({ color: colour, transparent: true, opacity: 0.05, side: DoubleSide, depthWrite: false }))));
-      obj.add(new LineSegments(new EdgesGeometry(geo), clipMat(new LineBasicMaterial({ color: colour, transparent: true, opacity: 0.35 }))));
+      obj.add(new Mesh(geo, clipMat(new MeshBasicMaterial({ color: colour, transparent: true, opacity: 0.06, side: DoubleSide, depthWrite: false }))));
+      // The outline of the grid's box, in the boundary's colour (the merged
+      // rectangles' own edges would stripe the view).
+      const box = new BoxGeometry(S.max[0] - S.min[0], S.max[1] - S.min[1], S.max[2] - S.min[2]);
+      const outline = new LineSegments(new EdgesGeometry(box), new LineBasicMaterial({ color: colour, transparent: true, opacity: 0.45 }));
+      outline.position.set((S.max[0] + S.min[0]) / 2, (S.max[1] + S.min[1]) / 2, (S.max[2] + S.min[2]) / 2);
+      obj.add(outline);
     }
     surfaceGroup.add(obj);
     legendRegions.push({ name: sf.name, kind: sf.kind, colour, obj, tiles: sf.tiles, quads: nq });
@@ -160,15 +169,15 @@ function main() {
   const stateColour = types.map((t, i) => {
     const base = sitePalette[i % sitePalette.length];
     const n = t.states.length;
-    // initial (first listed) state darkest, later states brighter.
-    return t.states.map((_, j) => (n <= 1 ? base : j === 0 ? shade(base, 0.55) : shade(base, 1 + (0.5 * (j - 1)) / Math.max(1, n - 2))));
+    // the first listed state in the type's colour, later states paler.
+    return t.states.map((_, j) => (j === 0 ? base : shade(base, 1.3 + (0.45 * (j - 1)) / Math.max(1, n - 2))));
   });
   const typeColour = types.map((_, i) => sitePalette[i % sitePalette.length]);
   const siteColours = new Float32Array(nSites * 3);
   const sitesGeo = new BufferGeometry();
   sitesGeo.setAttribute('position', new BufferAttribute(sitePos, 3));
   sitesGeo.setAttribute('color', new BufferAttribute(siteColours, 3));
-  const siteMat = clipMat(new PointsMaterial({ size: S.voxel * 1.6, vertexColors: true, map: dot, alphaTest: 0.5, sizeAttenuation: true }));
+  const siteMat = clipMat(new PointsMaterial({ size: S.voxel * 2.2, vertexColors: true, map: dot, alphaTest: 0.5, sizeAttenuation: true }));
   const sitePoints = new Points(sitesGeo, siteMat);
   scene.add(sitePoints);
   let siteStates = siteState0;
@@ -205,7 +214,7 @@ function main() {
   // Molecules: all frames in one geometry, one draw range per frame.
   const species = S.species || [];
   const spColour = species.map((_, i) => speciesPalette[i % speciesPalette.length]);
-  let molGeo = null, molPoints = null, molStart = null, molSp = null, times = null, molRows = null, siteFrames = null;
+  let molMat = null, molGeo = null, molPoints = null, molStart = null, molSp = null, times = null, molRows = null, siteFrames = null;
   if (run && run.snapshots) {
     molStart = b64(run.molStart, Uint32Array);
     molSp = b64(run.molSpecies, Uint8Array);
@@ -221,7 +230,7 @@ function main() {
     molGeo = new BufferGeometry();
     molGeo.setAttribute('position', new BufferAttribute(molPos, 3));
     molGeo.setAttribute('color', new BufferAttribute(cols, 3));
-    molPoints = new Points(molGeo, new PointsMaterial({ size: S.voxel * 1.1, vertexColors: true, map: dot, alphaTest: 0.5, sizeAttenuation: true }));
+    molPoints = new Points(molGeo, molMat = new PointsMaterial({ size: S.voxel * 1.1, vertexColors: true, map: dot, alphaTest: 0.5, sizeAttenuation: true }));
     molPoints.frustumCulled = false;
     scene.add(molPoints);
   }
@@ -346,25 +355,38 @@ function main() {
   const applySec = () => {
     setPlane();
     for (const m of clipped) { m.clippingPlanes = sec.on ? [plane] : []; m.needsUpdate = true; }
+    if (molMat) { molMat.clippingPlanes = sec.on && sec.molecules ? [plane] : []; molMat.needsUpdate = true; }
     posLabel.textContent = `${'xyz'[sec.axis]} = ${(sec.pos * 1000).toFixed(0)} nm`;
   };
   secOn.addEventListener('change', () => { sec.on = secOn.checked; applySec(); });
+  const secMol = el('input', { type: 'checkbox', id: 'section-molecules' });
+  secMol.addEventListener('change', () => { sec.molecules = secMol.checked; applySec(); });
   axisSel.addEventListener('change', () => { sec.axis = +axisSel.value; sec.pos = (lo() + hi()) / 2; syncPos(); applySec(); });
   keepSel.addEventListener('change', () => { sec.keep = keepSel.value; applySec(); });
   posSl.addEventListener('input', () => { sec.pos = lo() + (+posSl.value / 1000) * (hi() - lo()); applySec(); });
   applySec();
   panel.append(el('h2', {}, 'Section'),
-    el('label', { class: 'item' }, secOn, ' cut the geometry and sites (not the molecules)'),
+    el('label', { class: 'item' }, secOn, ' cut the geometry and sites'),
+    el('label', { class: 'item' }, secMol, ' cut the molecules too'),
     el('div', { class: 'row' }, 'axis ', axisSel, ' ', keepSel, ' ', posLabel), posSl);
 
   const sizeSl = el('input', { type: 'range', min: '0.3', max: '4', step: '0.1', value: '1' });
   sizeSl.addEventListener('input', () => {
-    siteMat.size = S.voxel * 1.6 * +sizeSl.value;
+    siteMat.size = S.voxel * 2.2 * +sizeSl.value;
     if (molPoints) molPoints.material.size = S.voxel * 1.1 * +sizeSl.value;
   });
-  const homeBtn = el('button', {}, 'reset view');
-  homeBtn.addEventListener('click', home);
-  panel.append(el('h2', {}, 'View'), el('div', { class: 'row' }, 'point size ', sizeSl), homeBtn,
+  const setSection = (on, axis, pos, keep, molecules) => {
+    Object.assign(sec, { on, axis, pos, keep, molecules });
+    secOn.checked = on; secMol.checked = molecules; axisSel.value = String(axis); keepSel.value = keep;
+    syncPos(); applySec();
+  };
+  const homeBtn = el('button', { id: 'view-home' }, 'first view');
+  homeBtn.addEventListener('click', () => { setSection(!!S.section.on, S.section.axis, S.section.pos, S.section.keep, false); home(); });
+  const sideBtn = el('button', { id: 'view-side' }, 'side cut');
+  sideBtn.addEventListener('click', () => { setSection(true, 1, focus.center[1], 'below', true); look(14, 90, 0.32); });
+  const topBtn = el('button', { id: 'view-top' }, 'from above');
+  topBtn.addEventListener('click', () => look(89, -90, 1));
+  panel.append(el('h2', {}, 'View'), el('div', { class: 'row' }, 'point size ', sizeSl), el('div', { class: 'row' }, homeBtn, sideBtn, topBtn),
     el('div', { class: 'dim' }, 'drag: orbit · right-drag / shift-drag: pan · wheel: zoom'),
     el('div', { class: 'dim' }, `voxel ${(S.voxel * 1000).toFixed(1)} nm · grid ${S.geometry}`));
 
