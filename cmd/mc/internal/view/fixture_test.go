@@ -23,6 +23,8 @@ type fixture struct {
 	times  []float64     // snapshot times, ms
 	rows   map[int][]int // per replicate: snapshot rows at each time
 	nSites int
+	snaps  map[int][]SnapshotRow // per replicate: every row written
+	sites  map[int][]SiteRow
 }
 
 // writeFixtureRun writes a run directory holding snapshots and sites
@@ -42,7 +44,7 @@ func writeFixtureRun(t testing.TB, dir string, reps []int, duration, interval fl
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx := fixture{dir: dir, cond: "base", reps: reps, rows: map[int][]int{}}
+	fx := fixture{dir: dir, cond: "base", reps: reps, rows: map[int][]int{}, snaps: map[int][]SnapshotRow{}, sites: map[int][]SiteRow{}}
 	seed := m.Spec.Run.Seed
 	every := int(math.Round(interval / m.Dt))
 	steps := int(math.Round(duration / m.Dt))
@@ -80,6 +82,7 @@ func writeFixtureRun(t testing.TB, dir string, reps []int, duration, interval fl
 				record()
 			}
 		}
+		fx.snaps[rep], fx.sites[rep] = snaps, sites
 		meta := map[string]string{
 			results.MetaModel:      string(src),
 			results.MetaSeed:       strconv.FormatUint(seed, 10),
