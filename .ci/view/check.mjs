@@ -148,11 +148,11 @@ try {
       const label = await page.$eval('#counts', (e) => e.innerText);
       const expectRows = rows[f].n;
       const ok = shown === expectRows || (shown < expectRows && label.includes(`of ${expectRows} in the run`));
-      check(ok, `at t = ${rows[f].t} ms the page shows ${shown} molecules; the snapshots table has ${expectRows} rows`);
+      check(ok, `at t = ${+rows[f].t.toPrecision(6)} ms the page shows ${shown} molecules; the snapshots table has ${expectRows} rows`);
       seen.add(shown);
       if (shown > 50 && spColour) {
         p = await pixels([spColour]);
-        check(p.near[0] > 0.0005, `the ${species[0]} colour ${spColour} is on screen at t = ${rows[f].t} ms (${(100 * p.near[0]).toFixed(2)}% of pixels)`);
+        check(p.near[0] > 0.0005, `the ${species[0]} colour ${spColour} is on screen at t = ${+rows[f].t.toPrecision(6)} ms (${(100 * p.near[0]).toFixed(2)}% of pixels)`);
       }
       if (name) await shoot(name);
     }
