@@ -143,7 +143,7 @@ function main() {
     let colour, obj;
     if (sf.kind === 'membrane') {
       colour = regionColours[sf.name] || regionPalette[other++ % regionPalette.length];
-      obj = new Mesh(geo, clipMat(new MeshLambertMaterial({ color: colour, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: 1, polygonOffsetUnits: 1 })));
+      obj = new Mesh(geo, clipMat(new MeshLambertMaterial({ color: colour, side: DoubleSide, polygonOffset: true, polygonOffsetFactor: 6, polygonOffsetUnits: 6 })));
     } else {
       colour = sf.kind === 'sink' ? '#5fa8ff' : '#aaaaaa';
       obj = new Group();
