@@ -344,12 +344,15 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 	type frame struct {
 		rows []SnapshotRow
 	}
+	// Frames are keyed by time rounded to 1 fs, so that the two tables'
+	// times of one snapshot meet even if computed slightly differently.
+	key := func(t float64) float64 { return math.Round(t*1e12) / 1e12 }
 	frames := map[float64]*frame{}
 	get := func(t float64) *frame {
-		f := frames[t]
+		f := frames[key(t)]
 		if f == nil {
 			f = &frame{}
-			frames[t] = f
+			frames[key(t)] = f
 		}
 		return f
 	}
@@ -378,10 +381,10 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 	type siteFrame map[int64]SiteRow
 	siteFrames := map[float64]siteFrame{}
 	if err := readRows(sites, siteCols, rep, func(r *SiteRow) int64 { return r.Replicate }, func(r *SiteRow) {
-		sf := siteFrames[r.T]
+		sf := siteFrames[key(r.T)]
 		if sf == nil {
 			sf = siteFrame{}
-			siteFrames[r.T] = sf
+			siteFrames[key(r.T)] = sf
 		}
 		sf[r.Site] = *r
 		get(r.T)

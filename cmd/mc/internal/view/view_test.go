@@ -265,7 +265,8 @@ var (
 	fx     fixture
 )
 
-// smallFixture is a run of replicates 0 and 1 over 0.1 ms, snapshots every
+// smallFixture is a run of replicates 0 and 1 over 0.1 ms (0.05 ms with
+// -short), snapshots every
 // 50 µs, shared by the tests of this file (built once).
 func smallFixture(t *testing.T) fixture {
 	fxOnce.Do(func() {
@@ -273,7 +274,11 @@ func smallFixture(t *testing.T) fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fx = writeFixtureRun(t, dir, []int{0, 1}, 0.1, 0.05)
+		d := 0.1
+		if testing.Short() {
+			d = 0.05
+		}
+		fx = writeFixtureRun(t, dir, []int{0, 1}, d, 0.05)
 	})
 	if fx.dir == "" {
 		t.Fatal("fixture failed")
