@@ -163,6 +163,13 @@ try {
     await shoot('run-side-50us.png');
     await page.click('#view-home');
     await settle();
+    // Play advances the frames.
+    await page.$eval('#time', (s) => { s.value = '0'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+    await page.click('#play');
+    await page.waitForFunction(() => window.reuptakeViewer.frame >= 3, { timeout: 20000 }).catch(() => {});
+    const played = await page.evaluate(() => window.reuptakeViewer.frame);
+    await page.click('#play');
+    check(played >= 3, `play advances the time slider (frame ${played} after playing)`);
     check(seen.size > 1, `moving the time slider changes the number of molecules shown (${[...seen].join(', ')})`);
   }
   check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);

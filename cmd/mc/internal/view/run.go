@@ -451,6 +451,10 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 	return siteStates(s, times, siteFrames)
 }
 
+// maxSiteStates bounds the site states (one byte per site and frame) a
+// page holds.
+const maxSiteStates = 48 << 20
+
 // siteStates replaces the scene's sites by those of the sites table and
 // fills the state of each site at each frame (carrying the last known
 // state forward over frames without a row).
@@ -497,6 +501,10 @@ func siteStates[M ~map[int64]SiteRow](s *Scene, times []float64, frames map[floa
 		s.SiteState[id] = byte(st)
 	}
 	s.SitesNote = fmt.Sprintf("sites of replicate %d as the run placed them", rd.Replicate)
+	if n*len(times) > maxSiteStates {
+		rd.Notes = append(rd.Notes, fmt.Sprintf("the sites' states over time are left out: %d sites × %d frames is more than the page holds (%d); sites show their first recorded state", n, len(times), maxSiteStates))
+		return nil
+	}
 	cur := make([]byte, n)
 	for i := range cur {
 		cur[i] = math.MaxUint8

@@ -188,7 +188,7 @@ func SitePosition(g *space.Grid, si montecarlo.SiteInfo) [3]float64 {
 // framing chooses the camera's sphere and the first section: for a cleft,
 // the synapse, cut just below the presynaptic membrane so that the
 // postsynaptic face, its sites and the cleft's molecules show from above;
-// otherwise the whole grid, uncut.
+// otherwise the whole grid, cut at the height of a single release point.
 func framing(m *montecarlo.Model, s *Scene) (Focus, Section) {
 	if m.Spec.Geometry.Kind == "cleft" {
 		c := m.Spec.Geometry.Cleft
@@ -203,5 +203,11 @@ func framing(m *montecarlo.Model, s *Scene) (Focus, Section) {
 		r += (s.Max[a] - s.Min[a]) * (s.Max[a] - s.Min[a])
 	}
 	f.Radius = math.Sqrt(r) / 2
+	if len(s.Releases) == 1 {
+		// One release point, usually just inside a presynaptic face: cut
+		// there, so that what it releases into shows from above.
+		return f, Section{On: true, Axis: 2, Pos: s.Releases[0].At[2], Keep: "below",
+			Why: "cut at the height of the release point to show the space it releases into"}
+	}
 	return f, Section{Axis: 2, Pos: f.Center[2], Keep: "below"}
 }

@@ -403,7 +403,11 @@ function main() {
   window.addEventListener('resize', resize);
   resize();
   home();
-  showFrame(0);
+  // Open on the first frame that has molecules (a snapshot at t = 0 may
+  // precede the release).
+  let first = 0;
+  while (first < nFrames - 1 && molStart[first + 1] === molStart[first]) first++;
+  showFrame(nFrames > 0 && molStart[nFrames] > 0 ? first : 0);
 
   const api = { frames: nFrames, rendered: 0, showFrame, get frame() { return frame; }, scene: S };
   window.reuptakeViewer = api;
