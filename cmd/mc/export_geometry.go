@@ -204,7 +204,7 @@ func exportSnapshots(w io.Writer, s *view.Scene, dir string, f *exportFlags) err
 		return err
 	}
 	var series []view.SeriesEntry
-	for fi, t := range rd.Times {
+	for fi, t := range rd.TimesMS {
 		name := fmt.Sprintf("snapshot-%05d.vtk", fi)
 		var buf bytes.Buffer
 		if err := view.WriteVTKFrame(&buf, s, fi); err != nil {
@@ -213,7 +213,7 @@ func exportSnapshots(w io.Writer, s *view.Scene, dir string, f *exportFlags) err
 		if err := writeViewFile(filepath.Join(out, name), buf.Bytes()); err != nil {
 			return err
 		}
-		series = append(series, view.SeriesEntry{Name: name, Time: float64(t)})
+		series = append(series, view.SeriesEntry{Name: name, Time: t})
 	}
 	var buf bytes.Buffer
 	if err := view.WriteSeries(&buf, series); err != nil {

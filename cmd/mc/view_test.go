@@ -60,6 +60,10 @@ func TestViewRunWithoutSnapshots(t *testing.T) {
 	if !strings.Contains(stderr, "--snapshots 50us") || !strings.Contains(out, "wrote "+run+".html") {
 		t.Fatalf("stdout %q stderr %q", out, stderr)
 	}
+	_, _, err = execMC(t, "export", "snapshots", run, "-o", filepath.Join(dir, "x.xyz"))
+	if err == nil || !strings.Contains(err.Error(), "--snapshots 50us") {
+		t.Fatalf("export snapshots of a run without them: %v", err)
+	}
 	_, _, err = execMC(t, "view", run, "--condition", "nope", "-o", filepath.Join(dir, "x.html"))
 	if err == nil || !strings.Contains(err.Error(), "conditions: base") {
 		t.Fatalf("unknown condition: %v", err)

@@ -94,7 +94,7 @@ func WriteGeometry(w io.Writer, s *Scene, format string, boundaries bool) (names
 func WriteXYZ(w io.Writer, s *Scene) error {
 	rd := s.Run
 	bw := bufio.NewWriter(w)
-	for fi, t := range rd.Times {
+	for fi, t := range rd.TimesMS {
 		a, b := rd.MolStart[fi], rd.MolStart[fi+1]
 		fmt.Fprintf(bw, "%d\nt_ms=%g units=nm condition=%s replicate=%d\n", b-a, t, rd.Condition, rd.Replicate)
 		for i := a; i < b; i++ {
@@ -113,7 +113,7 @@ func WriteVTKFrame(w io.Writer, s *Scene, fi int) error {
 	n := b - a
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# vtk DataFile Version 3.0\n%s\nASCII\nDATASET POLYDATA\nPOINTS %d float\n",
-		vtkTitle(fmt.Sprintf("reuptake snapshot t_ms=%g (um), species: %s", rd.Times[fi], joinNames(s.Species))), n)
+		vtkTitle(fmt.Sprintf("reuptake snapshot t_ms=%g (um), species: %s", rd.TimesMS[fi], joinNames(s.Species))), n)
 	for i := a; i < b; i++ {
 		fmt.Fprintf(bw, "%g %g %g\n", rd.MolPos[3*i], rd.MolPos[3*i+1], rd.MolPos[3*i+2])
 	}

@@ -63,8 +63,9 @@ type RunData struct {
 	Replicate  int      `json:"replicate"`
 	Conditions []string `json:"conditions"`
 	Replicates []int    `json:"replicates"`
-	// Times are the frames' times, ms.
-	Times F32 `json:"times"`
+	// Times are the frames' times, ms (TimesMS at full precision).
+	Times   F32       `json:"times"`
+	TimesMS []float64 `json:"-"`
 	// MolStart[f]..MolStart[f+1] are the molecules drawn in frame f.
 	MolStart   U32    `json:"molStart"`
 	MolPos     F32    `json:"molPos"`     // 3 per molecule, µm
@@ -414,6 +415,7 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 		rows := frames[t].rows
 		sort.Slice(rows, func(i, j int) bool { return rows[i].Molecule < rows[j].Molecule })
 		rd.Times = append(rd.Times, float32(t))
+		rd.TimesMS = append(rd.TimesMS, t)
 		rd.MolRows = append(rd.MolRows, len(rows))
 		n := len(rows)
 		if n > perFrame {
