@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/space"
@@ -75,10 +76,13 @@ type SurfaceData struct {
 	Tiles   int    `json:"tiles"`
 }
 
-// SiteType is a site type and the names of its states.
+// SiteType is a site type, the names of its states, the index of its
+// scheme's initial state and which states conduct (an open channel).
 type SiteType struct {
-	Name   string   `json:"name"`
-	States []string `json:"states"`
+	Name       string   `json:"name"`
+	States     []string `json:"states"`
+	Initial    int      `json:"initial"`
+	Conducting []bool   `json:"conducting"`
 }
 
 // Point is a labelled point (a release site), µm.
@@ -143,7 +147,19 @@ func FromModel(m *montecarlo.Model, title, source string, seed uint64, rep int) 
 		if len(st) > maxIndex {
 			return nil, fmt.Errorf("view: site type %s has %d states; the viewer draws at most %d", n, len(st), maxIndex)
 		}
-		s.SiteTypes = append(s.SiteTypes, SiteType{Name: n, States: st})
+		t := SiteType{Name: n, States: st, Conducting: make([]bool, len(st))}
+		for _, spec := range m.Spec.SiteTypes {
+			if spec.Name != n {
+				continue
+			}
+			for j, name := range st {
+				t.Conducting[j] = slices.Contains(spec.Scheme.Conducting, name)
+				if name == spec.Scheme.Initial {
+					t.Initial = j
+				}
+			}
+		}
+		s.SiteTypes = append(s.SiteTypes, t)
 	}
 	e := montecarlo.NewEngine(m)
 	e.Reset(seed, rep)

@@ -166,11 +166,17 @@ function main() {
   const siteState0 = b64(S.siteState, Uint8Array);
   const sitePos = b64(S.sitePos, Float32Array);
   const types = S.siteTypes || [];
+  // A type's initial state in the type's colour, its conducting (open)
+  // states white, its other states paler shades of the type's colour.
   const stateColour = types.map((t, i) => {
     const base = sitePalette[i % sitePalette.length];
-    const n = t.states.length;
-    // the first listed state in the type's colour, later states paler.
-    return t.states.map((_, j) => (j === 0 ? base : shade(base, 1.3 + (0.45 * (j - 1)) / Math.max(1, n - 2))));
+    const others = t.states.map((_, j) => j).filter((j) => j !== t.initial && !(t.conducting || [])[j]);
+    return t.states.map((_, j) => {
+      if (j === t.initial) return base;
+      if ((t.conducting || [])[j]) return '#ffffff';
+      const k = others.indexOf(j);
+      return shade(base, 1.25 + (0.45 * k) / Math.max(1, others.length - 1));
+    });
   });
   const typeColour = types.map((_, i) => sitePalette[i % sitePalette.length]);
   const siteColours = new Float32Array(nSites * 3);
@@ -327,7 +333,7 @@ function main() {
     legend.append(el('div', { class: 'sub' }, `Sites (${nSites})`), toggle('show sites', '#ffffff', sitePoints, true));
     types.forEach((t, ti) => {
       legend.append(el('div', { class: 'item' }, swatch(typeColour[ti], true), ` ${t.name}: `,
-        ...t.states.map((s, si) => el('span', { class: 'st' }, swatch(stateColour[ti][si], true), s))));
+        ...t.states.map((s, si) => el('span', { class: 'st' }, swatch(stateColour[ti][si], true), s + ((t.conducting || [])[si] ? ' (open)' : '')))));
     });
     const sel = el('select', { id: 'colourby' }, el('option', { value: 'state' }, 'state'), el('option', { value: 'type' }, 'type'));
     sel.addEventListener('change', () => { colourBy = sel.value; paintSites(); });
