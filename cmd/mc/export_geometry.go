@@ -72,7 +72,7 @@ face property (PLY) or cell scalar (VTK). Coordinates are in µm.
   mc export geometry model.yaml --format obj -o model.obj`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkExportFormat(f.format, view.GeometryFormats); err != nil {
+			if err := checkExportFormat(f.format, view.GeometryFormats()); err != nil {
 				return err
 			}
 			name, file, data, err := modelSource(&runFlags{preset: f.preset}, args)
@@ -143,7 +143,7 @@ frame) or ParaView (a folder of legacy VTK point files, µm, with a
   mc export snapshots out/v --format vtk -o out/v-vtk # out/v-vtk/snapshot-00000.vtk ...`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkExportFormat(f.format, view.SnapshotFormats); err != nil {
+			if err := checkExportFormat(f.format, view.SnapshotFormats()); err != nil {
 				return err
 			}
 			dir := filepath.Clean(args[0])

@@ -52,7 +52,7 @@ browser. Without an argument it draws the default preset.
 	fl.StringVar(&f.condition, "condition", "", "condition of the run to show (default: the first)")
 	fl.IntVar(&f.replicate, "replicate", 0, "replicate to show (default: the first present in a run; 0 for a model)")
 	fl.StringArrayVar(&f.sets, "set", nil, "override a model field, e.g. --set geometry.width=30nm (models only; repeatable)")
-	fl.IntVar(&f.perFrame, "max-points", view.DefaultCaps.PerFrame, "draw at most this many molecules per snapshot (a uniform subsample above it)")
+	fl.IntVar(&f.perFrame, "max-points", view.DefaultCaps().PerFrame, "draw at most this many molecules per snapshot (a uniform subsample above it)")
 	return c
 }
 
@@ -83,7 +83,7 @@ func runView(stdout, stderr io.Writer, f *viewFlags, args []string, repSet bool)
 		if repSet {
 			rep = f.replicate
 		}
-		caps := view.DefaultCaps
+		caps := view.DefaultCaps()
 		caps.PerFrame = f.perFrame
 		s, err = view.FromRun(dir, view.RunOptions{Condition: f.condition, Replicate: rep, Caps: caps})
 		if err != nil {

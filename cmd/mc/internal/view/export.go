@@ -8,11 +8,11 @@ import (
 	"strconv"
 )
 
-// Geometry export formats.
-var GeometryFormats = []string{"vtk", "ply", "obj"}
+// GeometryFormats lists the geometry export formats.
+func GeometryFormats() []string { return []string{"vtk", "ply", "obj"} }
 
-// Snapshot export formats.
-var SnapshotFormats = []string{"vtk", "xyz"}
+// SnapshotFormats lists the snapshot export formats.
+func SnapshotFormats() []string { return []string{"vtk", "xyz"} }
 
 // WriteGeometry writes the membrane surfaces of s (and, with boundaries,
 // the absorbing and reflecting boundaries) in format "vtk" (legacy VTK

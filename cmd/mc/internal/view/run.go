@@ -88,7 +88,7 @@ type Caps struct {
 }
 
 // DefaultCaps keep a page of a large run within tens of MB.
-var DefaultCaps = Caps{PerFrame: 20000, Total: 2000000}
+func DefaultCaps() Caps { return Caps{PerFrame: 20000, Total: 2000000} }
 
 // RunOptions selects what of a run to show.
 type RunOptions struct {
@@ -224,8 +224,14 @@ func readFile[T any](path string, cols []string, rep int, repOf func(*T) int64, 
 	}
 }
 
-var snapshotCols = []string{"replicate", "t_ms", "molecule", "species", "region", "x_um", "y_um", "z_um"}
-var siteCols = []string{"replicate", "t_ms", "site", "site_type", "state", "x_um", "y_um", "z_um"}
+// The columns of the snapshots and sites tables the viewer reads.
+func snapshotCols() []string {
+	return []string{"replicate", "t_ms", "molecule", "species", "region", "x_um", "y_um", "z_um"}
+}
+
+func siteCols() []string {
+	return []string{"replicate", "t_ms", "site", "site_type", "state", "x_um", "y_um", "z_um"}
+}
 
 // modelOfRun finds the model text of a condition in the metadata of the
 // run's files (any table) and its seed.
@@ -331,7 +337,7 @@ func FromRun(dir string, o RunOptions) (*Scene, error) {
 	}
 	caps := o.Caps
 	if caps.PerFrame <= 0 {
-		caps = DefaultCaps
+		caps = DefaultCaps()
 	}
 	if err := loadFrames(s, snaps, sites, rep, caps); err != nil {
 		return nil, err
@@ -359,7 +365,7 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 	}
 	subsampled := ""
 	for _, path := range snaps {
-		pf, f, err := openPart(path, snapshotCols...)
+		pf, f, err := openPart(path, snapshotCols()...)
 		if err != nil {
 			return err
 		}
@@ -372,7 +378,7 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 	if subsampled != "" {
 		rd.Notes = append(rd.Notes, fmt.Sprintf("the run kept at most %s molecules per snapshot (uniformly subsampled): counts here are of the kept rows", subsampled))
 	}
-	if err := readRows(snaps, snapshotCols, rep, func(r *SnapshotRow) int64 { return r.Replicate }, func(r *SnapshotRow) {
+	if err := readRows(snaps, snapshotCols(), rep, func(r *SnapshotRow) int64 { return r.Replicate }, func(r *SnapshotRow) {
 		f := get(r.T)
 		f.rows = append(f.rows, *r)
 	}); err != nil {
@@ -381,7 +387,7 @@ func loadFrames(s *Scene, snaps, sites []string, rep int, caps Caps) error {
 	// Site states: per time, per site index.
 	type siteFrame map[int64]SiteRow
 	siteFrames := map[float64]siteFrame{}
-	if err := readRows(sites, siteCols, rep, func(r *SiteRow) int64 { return r.Replicate }, func(r *SiteRow) {
+	if err := readRows(sites, siteCols(), rep, func(r *SiteRow) int64 { return r.Replicate }, func(r *SiteRow) {
 		sf := siteFrames[key(r.T)]
 		if sf == nil {
 			sf = siteFrame{}

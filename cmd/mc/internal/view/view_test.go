@@ -462,7 +462,7 @@ func TestWriteGeometry(t *testing.T) {
 			quads += len(sf.Normals)
 		}
 	}
-	for _, format := range GeometryFormats {
+	for _, format := range GeometryFormats() {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
 			names, err := WriteGeometry(&buf, s, format, false)
