@@ -64,6 +64,10 @@ func TestViewRunWithoutSnapshots(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--snapshots 50us") {
 		t.Fatalf("export snapshots of a run without them: %v", err)
 	}
+	_, _, err = execMC(t, "view", run, "--replicate", "3", "-o", filepath.Join(dir, "x.html"))
+	if err == nil || !strings.Contains(err.Error(), "no replicate 3 (replicates: 0)") {
+		t.Fatalf("unknown replicate: %v", err)
+	}
 	_, _, err = execMC(t, "view", run, "--condition", "nope", "-o", filepath.Join(dir, "x.html"))
 	if err == nil || !strings.Contains(err.Error(), "conditions: base") {
 		t.Fatalf("unknown condition: %v", err)

@@ -311,6 +311,14 @@ func FromRun(dir string, o RunOptions) (*Scene, error) {
 			return nil, err
 		}
 	}
+	if len(countFrom) == 0 {
+		// No per-molecule tables: the replicates of the manifest.
+		if man, err := batch.ReadManifest(dir); err == nil {
+			for r := 0; r < man.Replicates; r++ {
+				present[r] = true
+			}
+		}
+	}
 	for r := range present {
 		rd.Replicates = append(rd.Replicates, r)
 	}
@@ -322,7 +330,7 @@ func FromRun(dir string, o RunOptions) (*Scene, error) {
 			rep = rd.Replicates[0]
 		}
 	} else if len(rd.Replicates) > 0 && !present[rep] {
-		return nil, fmt.Errorf("run %s, condition %s has no replicate %d in its snapshots (replicates: %s)", dir, cond, rep, ranges(rd.Replicates))
+		return nil, fmt.Errorf("run %s, condition %s has no replicate %d (replicates: %s)", dir, cond, rep, ranges(rd.Replicates))
 	}
 	rd.Replicate = rep
 

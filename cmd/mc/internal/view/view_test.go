@@ -408,7 +408,7 @@ func TestFromRunErrors(t *testing.T) {
 		}, `no condition "drug" (conditions: base)`, false},
 		{"unknown replicate", func(t *testing.T) (string, RunOptions) {
 			return f.dir, RunOptions{Replicate: 7}
-		}, "no replicate 7 in its snapshots (replicates: 0-1)", false},
+		}, "no replicate 7 (replicates: 0-1)", false},
 		{"not a run", func(t *testing.T) (string, RunOptions) {
 			return t.TempDir(), RunOptions{Replicate: -1}
 		}, "is not a run directory", false},
