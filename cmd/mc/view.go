@@ -23,6 +23,7 @@ type viewFlags struct {
 	replicate int
 	sets      []string
 	perFrame  int
+	model     string
 }
 
 func newViewCmd() *cobra.Command {
@@ -52,6 +53,7 @@ browser. Without an argument it draws the default preset.
 	fl.StringVar(&f.condition, "condition", "", "condition of the run to show (default: the first)")
 	fl.IntVar(&f.replicate, "replicate", 0, "replicate to show (default: the first present in a run; 0 for a model)")
 	fl.StringArrayVar(&f.sets, "set", nil, "override a model field, e.g. --set geometry.width=30nm (models only; repeatable)")
+	fl.StringVar(&f.model, "model", "", "for a run: read the geometry from this model file instead of the model stored in the run (e.g. one that reads a mask file by a relative path)")
 	fl.IntVar(&f.perFrame, "max-points", view.DefaultCaps().PerFrame, "draw at most this many molecules per snapshot (a uniform subsample above it)")
 	return c
 }
@@ -85,7 +87,7 @@ func runView(stdout, stderr io.Writer, f *viewFlags, args []string, repSet bool)
 		}
 		caps := view.DefaultCaps()
 		caps.PerFrame = f.perFrame
-		s, err = view.FromRun(dir, view.RunOptions{Condition: f.condition, Replicate: rep, Caps: caps})
+		s, err = view.FromRun(dir, view.RunOptions{Condition: f.condition, Replicate: rep, Caps: caps, ModelFile: f.model})
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
@@ -96,8 +98,8 @@ func runView(stdout, stderr io.Writer, f *viewFlags, args []string, repSet bool)
 			fmt.Fprintln(stderr, "note:", n)
 		}
 	} else {
-		if f.condition != "" {
-			return &exitError{exitUsage, errors.New("--condition applies to a run directory, not to a model")}
+		if f.condition != "" || f.model != "" {
+			return &exitError{exitUsage, errors.New("--condition and --model apply to a run directory, not to a model")}
 		}
 		name, file, data, err := modelSource(&runFlags{preset: f.preset}, args)
 		if err != nil {

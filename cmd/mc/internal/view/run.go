@@ -95,6 +95,9 @@ type RunOptions struct {
 	Condition string // "" for the first
 	Replicate int    // -1 for the first present
 	Caps      Caps
+	// ModelFile, when set, is read for the geometry instead of the model
+	// text in the run's files (with the condition's overrides).
+	ModelFile string
 }
 
 // partFiles lists the part files of a table and condition, sorted.
@@ -273,9 +276,19 @@ func FromRun(dir string, o RunOptions) (*Scene, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := modelfile.LoadBytes(from+" ("+results.MetaModel+")", []byte(src), overrides[cond]...)
+	file, data := from+" ("+results.MetaModel+")", []byte(src)
+	if o.ModelFile != "" {
+		if data, err = os.ReadFile(o.ModelFile); err != nil {
+			return nil, err
+		}
+		file = o.ModelFile
+	}
+	m, err := modelfile.LoadBytes(file, data, overrides[cond]...)
 	if err != nil {
-		return nil, fmt.Errorf("run %s, condition %s: the model in its files does not compile: %w", dir, cond, err)
+		if o.ModelFile != "" {
+			return nil, fmt.Errorf("run %s, condition %s: %w", dir, cond, err)
+		}
+		return nil, fmt.Errorf("run %s, condition %s: the model in its files does not compile here (%w); if it reads a mask file by a relative path, give the model file with --model", dir, cond, err)
 	}
 	name := m.Spec.Name
 	if name == "" {
