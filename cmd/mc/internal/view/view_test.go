@@ -420,6 +420,12 @@ func TestFromRunErrors(t *testing.T) {
 			}
 			return dir, RunOptions{Replicate: -1}
 		}, "part-00001.parquet is not a readable Parquet file", false},
+		{"missing model file", func(t *testing.T) (string, RunOptions) {
+			return f.dir, RunOptions{Replicate: -1, ModelFile: filepath.Join(t.TempDir(), "nope.yaml")}
+		}, "nope.yaml", false},
+		{"model file", func(t *testing.T) (string, RunOptions) {
+			return f.dir, RunOptions{Replicate: -1, ModelFile: "../../../../montecarlo/modelfile/presets/glutamate-ca1.yaml"}
+		}, "", true},
 		{"no snapshots", func(t *testing.T) (string, RunOptions) {
 			dir := copyRun(t)
 			if err := os.RemoveAll(filepath.Join(dir, TableSnapshots)); err != nil {
