@@ -49,12 +49,25 @@ async function snapshotRows(dir, cond, rep) {
   return rows.map((r) => ({ t: Number(r.t_ms), n: Number(r.n) }));
 }
 
-const browser = await puppeteer.launch({
+// A browser killed while starting (memory pressure on a busy machine) is
+// retried twice; a page that fails its checks is not.
+const launch = () => puppeteer.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--window-size=1400,860'],
   defaultViewport: { width: 1400, height: 860 },
+  timeout: 60000,
 });
+let browser;
+for (let attempt = 1; ; attempt++) {
+  try {
+    browser = await launch();
+    break;
+  } catch (e) {
+    if (attempt === 3) throw e;
+    console.log(`chromium did not start (attempt ${attempt}): ${String(e).split('\n')[0]}; retrying`);
+  }
+}
 try {
   const page = await browser.newPage();
   const errors = [];

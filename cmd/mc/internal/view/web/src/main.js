@@ -377,19 +377,21 @@ function main() {
     el('div', { class: 'row' }, 'axis ', axisSel, ' ', keepSel, ' ', posLabel), posSl);
 
   const sizeSl = el('input', { type: 'range', min: '0.3', max: '4', step: '0.1', value: '1' });
-  sizeSl.addEventListener('input', () => {
-    siteMat.size = S.voxel * 2.2 * +sizeSl.value;
-    if (molPoints) molPoints.material.size = S.voxel * 1.1 * +sizeSl.value;
-  });
+  const setSize = (v) => {
+    sizeSl.value = String(v);
+    siteMat.size = S.voxel * 2.2 * v;
+    if (molPoints) molPoints.material.size = S.voxel * 1.1 * v;
+  };
+  sizeSl.addEventListener('input', () => setSize(+sizeSl.value));
   const setSection = (on, axis, pos, keep, molecules) => {
     Object.assign(sec, { on, axis, pos, keep, molecules });
     secOn.checked = on; secMol.checked = molecules; axisSel.value = String(axis); keepSel.value = keep;
     syncPos(); applySec();
   };
   const homeBtn = el('button', { id: 'view-home' }, 'first view');
-  homeBtn.addEventListener('click', () => { setSection(!!S.section.on, S.section.axis, S.section.pos, S.section.keep, false); home(); });
+  homeBtn.addEventListener('click', () => { setSection(!!S.section.on, S.section.axis, S.section.pos, S.section.keep, false); setSize(1); home(); });
   const sideBtn = el('button', { id: 'view-side' }, 'side cut');
-  sideBtn.addEventListener('click', () => { setSection(true, 1, focus.center[1], 'below', true); look(14, 90, 0.32); });
+  sideBtn.addEventListener('click', () => { setSection(true, 1, focus.center[1], 'below', true); setSize(0.6); look(14, 90, 0.32); });
   const topBtn = el('button', { id: 'view-top' }, 'from above');
   topBtn.addEventListener('click', () => look(89, -90, 1));
   panel.append(el('h2', {}, 'View'), el('div', { class: 'row' }, 'point size ', sizeSl), el('div', { class: 'row' }, homeBtn, sideBtn, topBtn),
