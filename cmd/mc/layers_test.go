@@ -35,6 +35,8 @@ var importGraph = map[string][]string{
 	"analysis":              {"montecarlo/results"},
 	"analysis/analysistest": {"montecarlo/results"},
 	"analysis/figure":       {"analysis", "montecarlo/results"},
+	// The viewer rebuilds a model's geometry and reads a run's tables.
+	"cmd/mc/internal/view": {"space", "montecarlo", "montecarlo/modelfile", "montecarlo/results", "montecarlo/batch"},
 }
 
 // wiring lists the packages that may import any project package.
