@@ -312,7 +312,8 @@ func (r *Report) InputsTable() *Table { return InputsTable(r.Dataset) }
 // InputsTable lists, per condition, the files, rows and replicates read and
 // the seed and model they come from.
 func InputsTable(ds *Dataset) *Table {
-	t := &Table{Header: []string{"condition", "ts_files", "summary_files", "rows", "replicates", "replicate_range", "seed", "model"}}
+	t := &Table{Header: []string{"condition", "ts_files", "summary_files", "rows", "replicates", "replicate_range", "seed", "model"},
+		Text: []string{"condition", "replicate_range", "seed", "model"}}
 	reps := 0
 	for _, c := range ds.Conditions {
 		rng := ""
@@ -352,7 +353,8 @@ func (r *Report) StatsTables(format string) []NamedTable {
 		boot = fmt.Sprintf("95%% bootstrap CI of the mean (%d resamples, seed %d)", n, r.Options.Seed)
 	}
 	if !forPeople(format) {
-		t := &Table{Title: "per-replicate statistics; " + boot, Header: append([]string{"condition"}, statsHeader...)}
+		t := &Table{Title: "per-replicate statistics; " + boot, Header: append([]string{"condition"}, statsHeader...),
+			Text: []string{"condition", "quantity", "unit", "source"}}
 		for _, s := range r.Stats {
 			q := s.Quantity
 			t.AddRow(s.Condition, q.Name, q.Unit, q.Source, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
@@ -362,7 +364,7 @@ func (r *Report) StatsTables(format string) []NamedTable {
 	}
 	var out []NamedTable
 	for _, c := range r.Conditions {
-		t := &Table{Header: statsHeaderText}
+		t := &Table{Header: statsHeaderText, Text: []string{"quantity", "unit"}}
 		for _, s := range r.Stats {
 			if s.Condition != c.Name {
 				continue
@@ -386,6 +388,7 @@ func (r *Report) ClearanceTable(format string) *Table {
 		Title: "clearance: exponential fits of the mean " + r.Dataset.Clearance + " from its peak, y = A1·exp(−t/τ1) [+ A2·exp(−t/τ2)], 95% CI",
 		Header: []string{"condition", "model", "t_peak_ms", "points", "a1", "tau1_ms", "tau1_lo", "tau1_hi", "a2", "tau2_ms", "tau2_lo", "tau2_hi",
 			"r2", "note"},
+		Text: []string{"condition", "model", "note"},
 	}
 	nan := math.NaN()
 	for _, f := range r.Clearance {
@@ -430,7 +433,8 @@ func errNote(err error) string {
 func (r *Report) CourseTable(format string) *Table {
 	num := numFormatter(format)
 	t := &Table{Title: "time courses: mean across replicates with 95% t CI",
-		Header: []string{"condition", "observable", "unit", "t_ms", "n", "mean", "se", "ci95_lo", "ci95_hi"}}
+		Header: []string{"condition", "observable", "unit", "t_ms", "n", "mean", "se", "ci95_lo", "ci95_hi"},
+		Text:   []string{"condition", "observable", "unit"}}
 	for _, c := range r.Conditions {
 		for _, o := range c.Observables {
 			b := c.Courses[o.Name]
@@ -459,6 +463,7 @@ func ContrastTables(groups [][]Contrast, pairings []Pairing, format string, alph
 			Title: fmt.Sprintf("differences condition − reference, %s%% CI; significant: p_adj < %g", level, alpha),
 			Header: []string{"reference", "condition", "quantity", "unit", "method", "n_ref", "n", "mean_ref", "mean", "diff", "ci_lo", "ci_hi",
 				"rel_pct", "t", "df", "p", "p_adj", "effect", "es", "es_lo", "es_hi", "significant"},
+			Text: []string{"reference", "condition", "quantity", "unit", "method", "effect", "significant"},
 		}
 		for _, g := range groups {
 			for _, c := range g {
@@ -484,7 +489,7 @@ func ContrastTables(groups [][]Contrast, pairings []Pairing, format string, alph
 		if adjusted {
 			header = append(header, "p_holm")
 		}
-		t := &Table{Header: append(header, "effect", "es", "es_lo", "es_hi", "sig")}
+		t := &Table{Header: append(header, "effect", "es", "es_lo", "es_hi", "sig"), Text: []string{"quantity", "unit", "effect", "sig"}}
 		for _, c := range g {
 			mark := ""
 			if c.Significant {
@@ -520,7 +525,7 @@ func pFormat(p float64, format string) string {
 func DoseTable(fits []DoseFit, format string) *Table {
 	num := numFormatter(format)
 	t := &Table{Header: []string{"quantity", "unit", "doses", "direction", "ec50", "ec50_lo", "ec50_hi", "hill", "hill_lo", "hill_hi",
-		"bottom", "top", "r2", "note"}}
+		"bottom", "top", "r2", "note"}, Text: []string{"quantity", "unit", "direction", "note"}}
 	if len(fits) == 0 {
 		return t
 	}
@@ -533,7 +538,7 @@ func DoseTable(fits []DoseFit, format string) *Table {
 	}
 	if few {
 		t.Title = fmt.Sprintf("dose–response over %s (%s)", f0.Key, orNone(DisplayUnit(f0.DoseUnit)))
-		t.Header = []string{"note"}
+		t.Header, t.Text = []string{"note"}, []string{"note"}
 		t.AddRow(fmt.Sprintf("%d doses: a Hill fit needs at least %d (compare the doses above instead)", len(f0.Points), MinHillDoses))
 		return t
 	}
@@ -566,6 +571,7 @@ func UptakeTable(f UptakeFit, format string) *Table {
 		Title: fmt.Sprintf("apparent Michaelis–Menten: v = %s against S = %s, one point per replicate, 95%% CI", f.Rate, f.Substrate),
 		Header: []string{"rate", "rate_unit", "substrate", "s_unit", "conditions", "points", "vmax", "vmax_lo", "vmax_hi", "km", "km_lo",
 			"km_hi", "r2", "note"},
+		Text: []string{"rate", "rate_unit", "substrate", "s_unit", "note"},
 	}
 	nan := num(math.NaN())
 	if !f.Fitted() {
