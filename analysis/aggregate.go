@@ -86,7 +86,7 @@ func (a *condAgg) finish() *Condition {
 	// Summary quantities.
 	sumReps := sortedReps(a.sum)
 	for i, col := range p.sumSel {
-		q := &Quantity{Name: col.Name, Unit: col.Unit, Source: "summary", Description: col.Description}
+		q := &Quantity{Name: col.Name, Unit: col.Unit, Role: RoleOf(col), Label: LabelOf(col), Source: "summary", Description: col.Description}
 		for _, r := range sumReps {
 			q.Replicates = append(q.Replicates, r)
 			q.Values = append(q.Values, a.sum[r][i])
@@ -99,8 +99,8 @@ func (a *condAgg) finish() *Condition {
 	if len(tsReps) == 0 {
 		return c
 	}
-	derived := func(name, unit, desc string, value func(rf *repFinal) float64) {
-		q := &Quantity{Name: name, Unit: unit, Source: "timeseries", Description: desc,
+	derived := func(name, unit string, role results.Role, label, desc string, value func(rf *repFinal) float64) {
+		q := &Quantity{Name: name, Unit: unit, Role: role, Label: label, Source: "timeseries", Description: desc,
 			Replicates: append([]int64(nil), tsReps...), Values: make([]float64, len(tsReps))}
 		for i, r := range tsReps {
 			q.Values[i] = value(a.reps[r])
@@ -114,38 +114,39 @@ func (a *condAgg) finish() *Condition {
 		if down {
 			what = "most negative"
 		}
+		label := LabelOf(col)
 		// The summary's peak_<obs> and t_peak_<obs>_ms are the same values.
 		if c.Quantity("peak_"+col.Name) == nil {
-			derived(col.Name+".peak", col.Unit, what+" value of "+col.Name, func(rf *repFinal) float64 {
+			derived(col.Name+".peak", col.Unit, RoleOf(col), "peak "+label, what+" value of "+col.Name, func(rf *repFinal) float64 {
 				v, _ := rf.ext[j].peak(down)
 				return v
 			})
 		}
 		if c.Quantity("t_peak_"+col.Name+"_ms") == nil {
-			derived(col.Name+".t_peak", "ms", "time of the "+what+" value of "+col.Name, func(rf *repFinal) float64 {
+			derived(col.Name+".t_peak", "ms", results.RoleTime, "time to peak of "+label, "time of the "+what+" value of "+col.Name, func(rf *repFinal) float64 {
 				_, t := rf.ext[j].peak(down)
 				return t
 			})
 		}
 		if col.Name == p.clear {
-			derived(col.Name+".tau", "ms", "clearance time constant: exponential fit of "+col.Name+" from its peak",
+			derived(col.Name+".tau", "ms", results.RoleTime, "clearance τ of "+label, "clearance time constant: exponential fit of "+col.Name+" from its peak",
 				func(rf *repFinal) float64 { return rf.tau })
 		}
 		if b := indexOf(p.buffered, col.Name); b >= 0 && isCurrent(col) && !(c.Quantity("charge_fC") != nil && currents(p.tsCols) == 1) {
-			derived(col.Name+".charge", "fC", "charge transfer: time integral of "+col.Name,
+			derived(col.Name+".charge", "fC", results.RoleCharge, "charge of "+label, "charge transfer: time integral of "+col.Name,
 				func(rf *repFinal) float64 { return rf.charge[b] })
 		}
 	}
 	// Fates from the time series, when the summary has none.
 	hasFrac := false
 	for _, q := range c.Quantities {
-		if strings.HasPrefix(q.Name, "frac_") {
+		if q.Source == "summary" && RoleOf(results.Column{Name: q.Name, Unit: q.Unit, Role: q.Role}) == results.RoleFraction {
 			hasFrac = true
 		}
 	}
 	if rel := indexColumn(p.tsCols, "released"); !hasFrac && rel >= 0 && p.fates {
 		frac := func(fate string, cols []int) {
-			derived("frac_"+fate, "", "fraction of released molecules "+fate, func(rf *repFinal) float64 {
+			derived("frac_"+fate, "", results.RoleFraction, "fraction "+strings.ReplaceAll(fate, "_", " "), "fraction of released molecules "+fate, func(rf *repFinal) float64 {
 				var s float64
 				for _, k := range cols {
 					s += rf.last[k]
@@ -176,15 +177,15 @@ func (a *condAgg) finish() *Condition {
 		if k := indexColumn(p.tsCols, p.rate); k >= 0 && p.tsCols[k].Unit != "" {
 			unit = p.tsCols[k].Unit + "/ms"
 		}
-		derived(p.rate+".rate0", unit, "initial rate: slope of "+p.rate+" over the uptake window",
+		derived(p.rate+".rate0", unit, results.RoleOther, "initial rate of "+p.rate, "initial rate: slope of "+p.rate+" over the uptake window",
 			func(rf *repFinal) float64 { return rf.rate0 })
 	}
 	if p.subst != "" {
-		unit := ""
+		unit, role, label := "", results.RoleConcentration, p.subst
 		if k := indexColumn(p.tsCols, p.subst); k >= 0 {
-			unit = p.tsCols[k].Unit
+			unit, role, label = p.tsCols[k].Unit, RoleOf(p.tsCols[k]), LabelOf(p.tsCols[k])
 		}
-		derived(p.subst+".mean0", unit, "mean of "+p.subst+" over the uptake window",
+		derived(p.subst+".mean0", unit, role, "initial mean of "+label, "mean of "+p.subst+" over the uptake window",
 			func(rf *repFinal) float64 { return rf.mean0 })
 	}
 	return c
@@ -205,8 +206,7 @@ func currents(cols []results.Column) int {
 // cumulative fate columns is selected.
 func selectedFates(p *condPlan) bool {
 	for _, c := range p.selected {
-		switch c.Name {
-		case "transported", "degraded", "escaped", "released":
+		if RoleOf(c) == results.RoleFate {
 			return true
 		}
 	}

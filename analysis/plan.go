@@ -249,11 +249,20 @@ func isStateColumn(name string, cols []results.Column) bool {
 	return false
 }
 
-// isCurrent reports whether c is a current in pA.
-func isCurrent(c results.Column) bool { return c.Unit == "pA" }
+// isCurrent reports whether c is an electrical current.
+func isCurrent(c results.Column) bool { return RoleOf(c) == results.RoleCurrent }
 
-// defaultClearance picks the clearance observable.
+// defaultClearance picks the clearance observable: the free molecules in
+// the cleft (by role and region when the file records them, else by name:
+// free_cleft, free_total, the first free_*).
 func defaultClearance(ts []results.Column) string {
+	for _, region := range []string{"cleft", ""} {
+		for _, c := range ts {
+			if c.Role == results.RoleCount && c.Region == region {
+				return c.Name
+			}
+		}
+	}
 	for _, n := range []string{"free_cleft", "free_total"} {
 		if hasColumn(ts, n) {
 			return n
@@ -267,8 +276,14 @@ func defaultClearance(ts []results.Column) string {
 	return ""
 }
 
-// defaultSubstrate picks the concentration column of uptake runs.
+// defaultSubstrate picks the concentration column of uptake runs: the
+// concentration in the cleft (by role and region, else by name).
 func defaultSubstrate(ts []results.Column) string {
+	for _, c := range ts {
+		if c.Role == results.RoleConcentration && c.Region == "cleft" {
+			return c.Name
+		}
+	}
 	if hasColumn(ts, "conc_cleft_uM") {
 		return "conc_cleft_uM"
 	}

@@ -166,8 +166,14 @@ func (c *Condition) Observable(name string) (results.Column, bool) {
 // escaped, bound_*, free_total) divided by released, and named
 // frac_<fate> as in the summary.
 type Quantity struct {
-	Name        string
-	Unit        string
+	Name string
+	Unit string
+	// Role is what the quantity measures (see RoleOf; derived quantities:
+	// a peak has its observable's role, times and τ RoleTime, charges
+	// RoleCharge, fate fractions RoleFraction).
+	Role results.Role
+	// Label is a short human-readable name, without the unit (see LabelOf).
+	Label       string
 	Source      string // "summary" or "timeseries"
 	Description string
 	Replicates  []int64   // ascending
