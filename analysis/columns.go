@@ -48,18 +48,18 @@ func RoleOf(c results.Column) results.Role {
 
 // LabelOf returns a short human-readable name of a column, without its
 // unit: its Label when the file records one, else its description up to
-// the first comma, semicolon or parenthesis when that is short, else the
-// name with underscores as spaces and a trailing unit suffix ("_uM",
+// the first colon or semicolon when that is short (48 characters), else
+// the name with underscores as spaces and a trailing unit suffix ("_uM",
 // "_ms") dropped.
 func LabelOf(c results.Column) string {
 	if c.Label != "" {
 		return c.Label
 	}
 	d := c.Description
-	if i := strings.IndexAny(d, ",;("); i >= 0 {
+	if i := strings.IndexAny(d, ":;"); i >= 0 {
 		d = d[:i]
 	}
-	if d = strings.TrimSpace(d); d != "" && len([]rune(d)) <= 40 {
+	if d = strings.TrimSpace(d); d != "" && len([]rune(d)) <= 48 {
 		return d
 	}
 	return nameLabel(c.Name, c.Unit)

@@ -35,7 +35,7 @@ func TestRoleAndLabelOf(t *testing.T) {
 		{results.Column{Name: "x", Role: "brand-new"}, results.RoleOther, "x"},
 		// Old files: from the name and unit.
 		{results.Column{Name: "frac_transported", Unit: "1"}, results.RoleFraction, "frac transported"},
-		{results.Column{Name: "current_pA", Unit: "pA", Description: "AMPA receptor current, -70 mV"}, results.RoleCurrent, "AMPA receptor current"},
+		{results.Column{Name: "current_pA", Unit: "pA", Description: "AMPA receptor current; -70 mV"}, results.RoleCurrent, "AMPA receptor current"},
 		{results.Column{Name: "charge_fC", Unit: "fC"}, results.RoleCharge, "charge"},
 		{results.Column{Name: "transported", Unit: "count"}, results.RoleFate, "transported"},
 		{results.Column{Name: "free_cleft", Unit: "count"}, results.RoleCount, "free cleft"},

@@ -11,20 +11,20 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/reuptake/reuptake/agents"
+	"github.com/reuptake/reuptake/analysis"
 	"github.com/reuptake/reuptake/montecarlo/batch"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
-	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 // runFlags are the flags shared by run and slurm.
@@ -383,133 +383,138 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if f.quiet {
 		return nil
 	}
-	sums, err := readSummaries(dir)
+	ds, err := loadSummaries(dir)
 	if err != nil {
 		return err
 	}
 	if f.jsonOut {
-		return writeSummaryJSON(stdout, dir, plan, sums)
+		return writeSummaryJSON(stdout, dir, plan, ds)
 	}
 	shards := ""
 	if k := plan.Conditions[0].Model.Shards(); k > 1 {
 		shards = fmt.Sprintf(", %d spatial shards per replicate", k)
 	}
-	fmt.Fprintf(stdout, "%s: %d replicate(s) × %d condition(s)%s, seed %d, task %d of %d, %s on %d worker(s)\n",
-		name, plan.Replicates, len(plan.Conditions), shards, plan.Seed, f.task, f.tasks, time.Since(start).Round(time.Millisecond), workers)
-	writeSummaryText(stdout, plan, sums)
+	task := ""
+	if f.tasks > 1 {
+		task = fmt.Sprintf(", task %d of %d", f.task, f.tasks)
+	}
+	fmt.Fprintf(stdout, "%s: %s × %s%s, seed %d%s, %s on %s\n", modelTitle(name, plan),
+		plural(plan.Replicates, "replicate"), plural(len(plan.Conditions), "condition"), shards, plan.Seed, task,
+		time.Since(start).Round(time.Millisecond), plural(workers, "worker"))
+	writeSummaryText(stdout, plan, ds)
 	fmt.Fprintf(stdout, "\nfiles: %s/{timeseries,summary}/condition=*/part-*.parquet\n", dir)
 	fmt.Fprintf(stdout, "read:  duckdb -c \"SELECT * FROM read_parquet('%s/summary/**/*.parquet', hive_partitioning=true)\"\n", dir)
 	return nil
 }
 
-// condSummary collects one condition's summary columns across replicates.
-type condSummary struct {
-	cols []results.Column
-	vals map[string][]float64
-	n    int
+// plural is "1 replicate" or "16 replicates".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// readSummaries reads every summary part in dir, per condition.
-func readSummaries(dir string) (map[string]*condSummary, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "summary", "condition=*", "part-*.parquet"))
+// modelTitle names the model run: the name in its file (the preset's name
+// for presets), and the file it came from when that is named otherwise.
+func modelTitle(name string, plan batch.Plan) string {
+	c := plan.Conditions[0]
+	spec, _, err := modelfile.Parse(name, []byte(c.Source))
+	if err != nil || spec.Name == "" || spec.Name == name {
+		return name
+	}
+	return fmt.Sprintf("%s (%s)", spec.Name, name)
+}
+
+// loadSummaries reads the summary tables of the run in dir with the
+// analysis package: the printed summary and mc analyze compute the same
+// per-replicate statistics (analysis.Describe).
+func loadSummaries(dir string) (*analysis.Dataset, error) {
+	srcs, err := analysis.Resolve(filepath.Join(dir, "summary"))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*condSummary{}
-	for _, path := range files {
-		f, err := results.Open(path)
-		if err != nil {
-			return nil, err
+	return analysis.Load(srcs, analysis.LoadOptions{})
+}
+
+// summaryRow is one printed row: a summary column's label, statistics and
+// name.
+type summaryRow struct {
+	label, value, unit, name string
+}
+
+// summaryRows formats a condition's summary columns: mean ± SE over the
+// replicates, in the file's units shown as people read them (µM, µm²/ms);
+// fractions stay fractions, as in the files and mc analyze.
+func summaryRows(c *analysis.Condition) []summaryRow {
+	var rows []summaryRow
+	for _, q := range c.Quantities {
+		s := analysis.Describe(q.Values)
+		r := summaryRow{label: q.Label, unit: analysis.PrettyUnit(q.Unit), name: q.Name}
+		if r.label == "" {
+			r.label = q.Name
 		}
-		cond := strings.TrimPrefix(filepath.Base(filepath.Dir(path)), "condition=")
-		cs := out[cond]
-		if cs == nil {
-			cs = &condSummary{cols: f.Columns(), vals: map[string][]float64{}}
-			out[cond] = cs
-		}
-		cols := f.Columns()
-		err = f.Scan(func(_ int64, _ float64, v []float64) error {
-			for i, c := range cols {
-				cs.vals[c.Name] = append(cs.vals[c.Name], v[i])
+		switch {
+		case s.N == 0:
+			r.value = "n/a"
+		case s.N == 1 || s.SE < 1e-12*math.Abs(s.Mean): // one replicate, or identical values
+			r.value = fmt.Sprintf("%.4g", s.Mean)
+			if s.N > 1 {
+				r.value += " ± 0"
 			}
-			cs.n++
-			return nil
-		})
-		f.Close()
-		if err != nil {
-			return nil, err
+		default:
+			r.value = fmt.Sprintf("%.4g ± %.2g", s.Mean, s.SE)
 		}
+		rows = append(rows, r)
 	}
-	return out, nil
+	return rows
 }
 
-// meanSE ignores NaN values (e.g. a half-clearance never reached).
-func meanSE(x []float64) (mean, se float64, n int) {
-	var s, ss float64
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			s += v
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN(), math.NaN(), 0
-	}
-	mean = s / float64(n)
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			ss += (v - mean) * (v - mean)
-		}
-	}
-	if n > 1 {
-		se = math.Sqrt(ss / float64(n-1) / float64(n))
-	}
-	if se < 1e-12*math.Abs(mean) {
-		se = 0 // rounding noise of identical values
-	}
-	return mean, se, n
-}
-
-// headline maps summary columns to friendlier labels and units.
-func headline(c results.Column) (label, unit string, scale float64) {
-	switch {
-	case c.Name == "peak_conc_cleft_uM":
-		return "peak cleft transmitter", "mM", 1e-3
-	case strings.HasPrefix(c.Name, "frac_"):
-		return c.Name, "%", 100
-	}
-	return c.Name, c.Unit, 1
-}
-
-func writeSummaryText(w io.Writer, plan batch.Plan, sums map[string]*condSummary) {
-	for _, c := range plan.Conditions {
-		cs := sums[c.Name]
-		if cs == nil {
+func writeSummaryText(w io.Writer, plan batch.Plan, ds *analysis.Dataset) {
+	for _, pc := range plan.Conditions {
+		c := ds.Condition(pc.Name)
+		if c == nil {
 			continue
 		}
+		n := len(c.Replicates)
 		note := ""
-		if cs.n < plan.Replicates {
-			note = fmt.Sprintf(", %d of %d present: other tasks have not finished", cs.n, plan.Replicates)
+		if n < plan.Replicates {
+			note = fmt.Sprintf(", %d of %d present: other tasks have not finished", n, plan.Replicates)
 		}
-		fmt.Fprintf(w, "\ncondition %s (%d replicates%s): mean ± SE\n", c.Name, cs.n, note)
-		for _, col := range cs.cols {
-			label, unit, scale := headline(col)
-			m, se, n := meanSE(cs.vals[col.Name])
-			if n == 0 {
-				fmt.Fprintf(w, "  %-28s %12s\n", label, "n/a")
-				continue
+		fmt.Fprintf(w, "\ncondition %s (%s%s): mean ± SE over replicates\n", c.Name, plural(n, "replicate"), note)
+		rows := summaryRows(c)
+		wl, wv, wu := 0, 0, 0
+		for _, r := range rows {
+			wl = max(wl, utf8.RuneCountInString(r.label))
+			wv = max(wv, utf8.RuneCountInString(r.value))
+			wu = max(wu, utf8.RuneCountInString(r.unit))
+		}
+		wl = min(wl, 36)
+		for _, r := range rows {
+			label := r.label
+			if utf8.RuneCountInString(label) > wl {
+				label = string([]rune(label)[:wl-1]) + "…"
 			}
-			fmt.Fprintf(w, "  %-28s %12.4g ± %-9.2g %s\n", label, m*scale, se*scale, unit)
+			fmt.Fprintf(w, "  %s  %s  %s  %s\n", padRight(label, wl), padLeft(r.value, wv), padRight(r.unit, wu), r.name)
 		}
 	}
 }
 
-func writeSummaryJSON(w io.Writer, dir string, plan batch.Plan, sums map[string]*condSummary) error {
+func padRight(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
+}
+
+func padLeft(s string, n int) string {
+	return strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s))) + s
+}
+
+func writeSummaryJSON(w io.Writer, dir string, plan batch.Plan, ds *analysis.Dataset) error {
 	type stat struct {
-		Mean float64 `json:"mean"`
-		SE   float64 `json:"se"`
-		N    int     `json:"n"`
-		Unit string  `json:"unit"`
+		Label string  `json:"label,omitempty"`
+		Mean  float64 `json:"mean"`
+		SE    float64 `json:"se"`
+		N     int     `json:"n"`
+		Unit  string  `json:"unit"`
 	}
 	type cond struct {
 		Replicates int             `json:"replicates"`
@@ -520,22 +525,19 @@ func writeSummaryJSON(w io.Writer, dir string, plan batch.Plan, sums map[string]
 		Seed       uint64          `json:"seed"`
 		Conditions map[string]cond `json:"conditions"`
 	}{Dir: dir, Seed: plan.Seed, Conditions: map[string]cond{}}
-	names := make([]string, 0, len(sums))
-	for k := range sums {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		cs := sums[k]
-		c := cond{Replicates: cs.n, Summary: map[string]stat{}}
-		for _, col := range cs.cols {
-			m, se, n := meanSE(cs.vals[col.Name])
-			if n == 0 {
-				m, se = 0, 0
-			}
-			c.Summary[col.Name] = stat{m, se, n, col.Unit}
+	finite := func(v float64) float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0 // JSON has no NaN; n says how many values there were
 		}
-		out.Conditions[k] = c
+		return v
+	}
+	for _, c := range ds.Conditions {
+		jc := cond{Replicates: len(c.Replicates), Summary: map[string]stat{}}
+		for _, q := range c.Quantities {
+			s := analysis.Describe(q.Values)
+			jc.Summary[q.Name] = stat{q.Label, finite(s.Mean), finite(s.SE), s.N, q.Unit}
+		}
+		out.Conditions[c.Name] = jc
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
