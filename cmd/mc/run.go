@@ -55,13 +55,18 @@ func (f *runFlags) register(c *cobra.Command) {
 	fl.IntVarP(&f.workers, "workers", "w", 0, "worker goroutines (default GOMAXPROCS); never changes the results")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default out/<model name>)")
 	fl.StringArrayVar(&f.sets, "set", nil, "override a model value, e.g. --set 'run.duration=2 ms' (repeatable)")
-	fl.Var(&drugFlag{f}, "drug", "add a drug of the built-in table at a clamped concentration, e.g. --drug cocaine=1uM (repeatable; same as --set 'drugs.cocaine.concentration=1 uM'); see docs/pharmacology.md")
-	fl.StringArrayVar(&f.sweeps, "sweep", nil, "sweep a model value over a list, one condition each: --sweep 'species.glu.D=0.2 um^2/ms,0.33 um^2/ms' (repeatable: cartesian product)")
+	fl.Var(&drugFlag{f}, "drug", "add a drug of the built-in table at a clamped concentration, e.g. cocaine=1uM (repeatable; docs/pharmacology.md)")
+	fl.StringArrayVar(&f.sweeps, "sweep", nil, "sweep a model value, one condition per value, e.g. 'species.glu.D=0.2 um^2/ms,0.4 um^2/ms' (repeatable: all combinations)")
 	fl.IntVar(&f.task, "task", -1, "run only part i of --tasks (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN, else 0)")
 	fl.IntVar(&f.tasks, "tasks", 0, "number of tasks the run is split into (default $SLURM_ARRAY_TASK_COUNT, else 1)")
 	fl.IntVar(&f.chunk, "replicates-per-part", 16, "replicates per Parquet part (the unit of resume)")
 	fl.BoolVar(&f.resume, "resume", false, "finish an interrupted run in --out: compute only missing or corrupt parts")
 	fl.BoolVar(&f.force, "force", false, "replace an existing run in --out")
+	// -1 means "not given" for --seed and --task; their usage says what
+	// the default is, so the help must not add "(default -1)".
+	for _, n := range []string{"seed", "task"} {
+		fl.Lookup(n).DefValue = "0"
+	}
 	// Drugs become --set overrides before the command runs, so that every
 	// command sharing these flags (run, slurm) passes them on as such.
 	prev := c.PreRunE
@@ -119,12 +124,22 @@ func (f *runFlags) mergeDrugs() {
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
-		Use:   "run [model.yaml]",
+		Use:   "run [model.yaml | --resume RUN_DIR]",
 		Short: "Run a model (default: the built-in CA1 glutamate synapse) and write Parquet results",
 		Long: `Run simulates every replicate of a model (a YAML file, or a preset) and writes
 timeseries and summary tables as Parquet under --out, then prints a summary
 (mean ± SE over replicates). Results depend only on the model, the seed and the
-replicate index: never on --workers or on how the run is split into --tasks.`,
+replicate index: never on --workers or on how the run is split into --tasks.
+
+An interrupted run (Ctrl-C, a killed job) keeps its complete parts;
+'mc run --resume RUN_DIR' finishes it with the model and settings recorded
+in the run, computing only the missing parts, to the same bits.`,
+		Example: `  mc run                                   # the default preset, 16 replicates, into out/glutamate-ca1
+  mc run --preset dopamine-striatum -n 64 --seed 7 --out out/da
+  mc run model.yaml --set 'run.duration=2 ms' --drug cocaine=1uM
+  mc run --sweep 'drugs.cocaine.concentration=0.1 uM,1 uM,10 uM' --preset dopamine-striatum
+  mc run --resume out/da                   # finish an interrupted run
+  mc run model.yaml --tasks 4 --task 2     # part 3 of 4 (mc slurm writes the job array)`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("task") && f.task < 0 {
@@ -134,6 +149,7 @@ replicate index: never on --workers or on how the run is split into --tasks.`,
 		},
 	}
 	f.register(c)
+	c.Flags().Lookup("resume").Usage = "finish an interrupted run: mc run --resume RUN_DIR (the model and settings come from the run)"
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	c.Flags().BoolVar(&f.jsonOut, "json", false, "print the summary as JSON")
 	return c
@@ -338,7 +354,14 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if err := taskFromEnv(f); err != nil {
 		return &exitError{exitUsage, err}
 	}
-	name, plan, err := buildPlan(f, args)
+	var name string
+	var plan batch.Plan
+	var err error
+	if rdir, ok := resumeDir(f, args); ok {
+		name, plan, err = resumePlan(rdir, f)
+	} else {
+		name, plan, err = buildPlan(f, args)
+	}
 	if err != nil {
 		return err
 	}
@@ -374,7 +397,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 		bar.Finish()
 	}
 	if errors.Is(err, batch.ErrInterrupted) {
-		fmt.Fprintf(stderr, "interrupted: complete parts are kept in %s; finish with: mc run ... --out %s --resume\n", dir, dir)
+		fmt.Fprintf(stderr, "interrupted: complete parts are kept in %s; finish the run with: mc run --resume %s\n", dir, dir)
 		return &exitError{exitInterrupted, err}
 	}
 	if err != nil {
