@@ -17,16 +17,21 @@ type Replicate struct {
 // RunReplicate simulates replicate rep of model m with the given seed on a
 // fresh engine.
 func RunReplicate(m *Model, seed uint64, rep int) Replicate {
-	return runOn(NewEngine(m), m, seed, rep)
+	return runOn(NewEngine(m), m, seed, rep, nil)
 }
 
-func runOn(e *Engine, m *Model, seed uint64, rep int) Replicate {
+// runOn simulates replicate rep on e; clock, if not nil, advances with
+// each sample.
+func runOn(e *Engine, m *Model, seed uint64, rep int, clock *Clock) Replicate {
 	e.Reset(seed, rep)
 	n := m.steps/m.sampleEvery + 1
 	r := Replicate{Index: rep, T: make([]float64, 0, n), Rows: make([][]float64, 0, n)}
 	ncol := len(m.obs.cols)
 	flat := make([]float64, 0, n*ncol)
+	last := 0.0
 	e.Run(func(t float64, v []float64) {
+		clock.advance(t - last)
+		last = t
 		r.T = append(r.T, t)
 		flat = append(flat, v...)
 		r.Rows = append(r.Rows, flat[len(flat)-ncol:len(flat):len(flat)])
@@ -41,6 +46,9 @@ type Runner struct {
 	// replicates than workers and a sharded model (RunSpec.Shards), the
 	// spare workers step the shards of each replicate in parallel.
 	Workers int
+	// Clock, if set, advances with the simulated time of every replicate
+	// as it is simulated (see Clock), for progress displays.
+	Clock *Clock
 }
 
 // Run simulates the replicates reps of m and calls emit with each result
@@ -85,7 +93,7 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 			e := NewEngine(m)
 			e.SetWorkers(inner)
 			for j := range jobs {
-				res := runOn(e, m, seed, j.rep)
+				res := runOn(e, m, seed, j.rep, r.Clock)
 				select {
 				case results <- done{j.pos, res}:
 				case <-ctx.Done():

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/reuptake/reuptake/agents"
 	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/batch"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
 )
@@ -379,22 +381,17 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 		workers = runtime.GOMAXPROCS(0)
 	}
 	opts := batch.Options{Task: f.task, Tasks: f.tasks, Workers: workers, Resume: f.resume || f.tasks > 1}
-	var bar *progressbar.ProgressBar
+	var prog *progress
 	if !f.quiet && !f.jsonOut {
 		if fd, ok := stderr.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
-			opts.Progress = func(done, total int) {
-				if bar == nil {
-					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("replicates"),
-						progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
-				}
-				bar.Set(done)
-			}
+			prog = newProgress(stderr, plan.Conditions[0].Model.Spec.Run.Duration)
+			opts.Progress, opts.Clock = prog.replicates, prog.clock
 		}
 	}
 	start := time.Now()
 	err = batch.Run(ctx, dir, plan, opts)
-	if bar != nil {
-		bar.Finish()
+	if prog != nil {
+		prog.finish()
 	}
 	if errors.Is(err, batch.ErrInterrupted) {
 		fmt.Fprintf(stderr, "interrupted: complete parts are kept in %s; finish the run with: mc run --resume %s\n", dir, dir)
@@ -428,6 +425,82 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	fmt.Fprintf(stdout, "\nfiles: %s/{timeseries,summary}/condition=*/part-*.parquet\n", dir)
 	fmt.Fprintf(stdout, "read:  duckdb -c \"SELECT * FROM read_parquet('%s/summary/**/*.parquet', hive_partitioning=true)\"\n", dir)
 	return nil
+}
+
+// progress is mc run's progress bar on a terminal. It counts simulated
+// time, not only whole replicates: a run of one large replicate moves the
+// bar as the replicate advances. The bar's unit is a thousandth of a
+// replicate (of the first condition's duration); its text says how many
+// replicates are done and how far the simulated clock has gone.
+type progress struct {
+	bar      *progressbar.ProgressBar
+	clock    *montecarlo.Clock
+	duration float64 // ms per replicate
+	mu       sync.Mutex
+	done     int
+	total    int
+	stop     chan struct{}
+	stopped  chan struct{}
+}
+
+func newProgress(w io.Writer, duration float64) *progress {
+	p := &progress{clock: &montecarlo.Clock{}, duration: duration, stop: make(chan struct{}), stopped: make(chan struct{})}
+	p.bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("starting"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionShowElapsedTimeOnFinish())
+	go p.loop()
+	return p
+}
+
+// replicates is batch.Options.Progress.
+func (p *progress) replicates(done, total int) {
+	p.mu.Lock()
+	p.done, p.total = done, total
+	p.mu.Unlock()
+}
+
+// loop redraws the bar four times a second from the clock.
+func (p *progress) loop() {
+	defer close(p.stopped)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	max := int64(-1)
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-tick.C:
+		}
+		p.mu.Lock()
+		done, total := p.done, p.total
+		p.mu.Unlock()
+		if total == 0 {
+			continue
+		}
+		if m := int64(total) * 1000; m != max {
+			max = m
+			p.bar.ChangeMax64(m)
+		}
+		sim := p.clock.Simulated()
+		p.bar.Describe(fmt.Sprintf("%d/%d replicates, %s of %s ms simulated", done, total, msText(sim), msText(float64(total)*p.duration)))
+		_ = p.bar.Set64(min(int64(sim/p.duration*1000), max))
+	}
+}
+
+// msText prints a simulated time for the progress bar: whole
+// milliseconds from 100 ms on, else 3 significant digits.
+func msText(ms float64) string {
+	if ms >= 100 {
+		return strconv.FormatFloat(ms, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(ms, 'g', 3, 64)
+}
+
+// finish stops the redraws and clears the bar.
+func (p *progress) finish() {
+	close(p.stop)
+	<-p.stopped
+	_ = p.bar.Finish()
 }
 
 // plural is "1 replicate" or "16 replicates".
@@ -512,7 +585,7 @@ func writeSummaryText(w io.Writer, plan batch.Plan, ds *analysis.Dataset) {
 			wv = max(wv, utf8.RuneCountInString(r.value))
 			wu = max(wu, utf8.RuneCountInString(r.unit))
 		}
-		wl = min(wl, 36)
+		wl = min(wl, 40)
 		for _, r := range rows {
 			label := r.label
 			if utf8.RuneCountInString(label) > wl {
