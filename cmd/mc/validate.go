@@ -67,8 +67,20 @@ const validateWidth = 96
 // result wrapped under it.
 func writeValidation(w io.Writer, rs []validate.Result, verbose bool) {
 	const indent = "                "
+	// The values (simulated ± SE, expected) line up in one column, as wide
+	// as the widest (at most 42), after the quantity.
+	values := make([]string, len(rs))
+	vw := 0
+	for i, r := range rs {
+		values[i] = "exact: " + validationNum(r.Simulated) + ", expected " + validationNum(r.Expected)
+		if r.SE != 0 {
+			values[i] = validationNum(r.Simulated) + " ± " + fmt.Sprintf("%.2g", r.SE) + ", expected " + validationNum(r.Expected)
+		}
+		vw = max(vw, utf8.RuneCountInString(values[i]))
+	}
+	vw = min(vw, 42)
 	prev := ""
-	for _, r := range rs {
+	for i, r := range rs {
 		if r.Name != prev {
 			fmt.Fprintln(w, r.Name)
 			prev = r.Name
@@ -78,19 +90,17 @@ func writeValidation(w io.Writer, rs []validate.Result, verbose bool) {
 			verdict = "FAIL"
 		}
 		z := "    -"
-		values := "exact: " + validationNum(r.Simulated) + ", expected " + validationNum(r.Expected)
 		if r.SE != 0 {
 			z = fmt.Sprintf("%+5.2f", r.Z)
-			values = validationNum(r.Simulated) + " ± " + fmt.Sprintf("%.2g", r.SE) + ", expected " + validationNum(r.Expected)
 		}
 		head := fmt.Sprintf("  %s %s  ", verdict, z)
-		room := validateWidth - utf8.RuneCountInString(head) - utf8.RuneCountInString(values) - 2
+		room := validateWidth - utf8.RuneCountInString(head) - max(vw, utf8.RuneCountInString(values[i])) - 2
 		q := r.Quantity
 		cut := utf8.RuneCountInString(q) > room
 		if cut {
 			q = string([]rune(q)[:max(room-1, 1)]) + "…"
 		}
-		fmt.Fprintf(w, "%s%s  %s%s\n", head, q, strings.Repeat(" ", max(0, room-utf8.RuneCountInString(q))), values)
+		fmt.Fprintf(w, "%s%s  %s%s\n", head, q, strings.Repeat(" ", max(0, room-utf8.RuneCountInString(q))), values[i])
 		if verbose {
 			if cut {
 				for _, l := range wrap(r.Quantity, validateWidth-len(indent)) {
