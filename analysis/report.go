@@ -331,7 +331,7 @@ func InputsTable(ds *Dataset) *Table {
 	return t
 }
 
-var statsHeader = []string{"quantity", "unit", "source", "n", "mean", "sd", "se", "ci95_lo", "ci95_hi", "boot_lo", "boot_hi",
+var statsHeader = []string{"quantity", "label", "role", "unit", "source", "n", "mean", "sd", "se", "ci95_lo", "ci95_hi", "boot_lo", "boot_hi",
 	"min", "q05", "q25", "median", "q75", "q95", "max"}
 
 // statsHeaderText is the narrower header of text and Markdown tables.
@@ -339,9 +339,10 @@ var statsHeaderText = []string{"quantity", "unit", "n", "mean", "sd", "se", "ci9
 	"q25", "median", "q75"}
 
 // StatsTables returns the per-replicate statistics: for CSV and JSON one
-// long table with a condition column and every statistic (statsHeader);
-// for text and Markdown one table per condition, without the source, the
-// extreme quantiles and min/max, to fit a terminal.
+// long table with a condition column, each quantity's label and role (see
+// Quantity) and every statistic (statsHeader); for text and Markdown one
+// table per condition, without the label, role, source, extreme quantiles
+// and min/max, to fit a terminal, with units as people read them (µM).
 func (r *Report) StatsTables(format string) []NamedTable {
 	num := numFormatter(format)
 	boot := "bootstrap off"
@@ -354,10 +355,10 @@ func (r *Report) StatsTables(format string) []NamedTable {
 	}
 	if !forPeople(format) {
 		t := &Table{Title: "per-replicate statistics; " + boot, Header: append([]string{"condition"}, statsHeader...),
-			Text: []string{"condition", "quantity", "unit", "source"}}
+			Text: []string{"condition", "quantity", "label", "role", "unit", "source"}}
 		for _, s := range r.Stats {
 			q := s.Quantity
-			t.AddRow(s.Condition, q.Name, q.Unit, q.Source, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
+			t.AddRow(s.Condition, q.Name, q.Label, string(q.Role), q.Unit, q.Source, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
 				num(s.BootLo), num(s.BootHi), num(s.Min), num(s.Q05), num(s.Q25), num(s.Median), num(s.Q75), num(s.Q95), num(s.Max))
 		}
 		return []NamedTable{{"stats", t}}
@@ -370,7 +371,7 @@ func (r *Report) StatsTables(format string) []NamedTable {
 				continue
 			}
 			q := s.Quantity
-			t.AddRow(q.Name, q.Unit, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
+			t.AddRow(q.Name, PrettyUnit(q.Unit), strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
 				num(s.BootLo), num(s.BootHi), num(s.Q25), num(s.Median), num(s.Q75))
 		}
 		t.Title = fmt.Sprintf("condition %s: %d replicate(s); 95%% t CI of the mean; %s", c.Name, len(c.Replicates), boot)
