@@ -353,18 +353,21 @@ func figureLegend(ds *analysis.Dataset, ps []panel) *legend {
 			shared = true
 		}
 	}
-	if !shared || (len(ds.Conditions) == 1 && !l.band) {
+	if !shared {
 		return l
-	}
-	names := legendLabels(ds)
-	for i, c := range ds.Conditions {
-		l.labels = append(l.labels, names[c.Name])
-		l.colors = append(l.colors, Palette[i%len(Palette)])
 	}
 	if l.band {
 		l.note = "lines: mean over replicates; shaded: 95% CI"
 	} else {
 		l.note = "mean with 95% CI"
+	}
+	if len(ds.Conditions) == 1 {
+		return l // the title names the one condition: the note alone
+	}
+	names := legendLabels(ds)
+	for i, c := range ds.Conditions {
+		l.labels = append(l.labels, names[c.Name])
+		l.colors = append(l.colors, Palette[i%len(Palette)])
 	}
 	return l
 }
@@ -400,15 +403,18 @@ func (l *legend) layout(width vg.Length) [][]int {
 
 // height is the room the legend takes in a figure of the given width.
 func (l *legend) height(width vg.Length) vg.Length {
-	if len(l.labels) == 0 {
-		return 0
+	switch {
+	case len(l.labels) > 0:
+		return vg.Length(len(l.layout(width))+1)*legRowH + 0.08*vg.Inch
+	case l.note != "":
+		return legRowH
 	}
-	return vg.Length(len(l.layout(width))+1)*legRowH + 0.08*vg.Inch
+	return 0
 }
 
 // draw draws the legend, each row centred, the note in grey under them.
 func (l *legend) draw(c draw.Canvas) {
-	if len(l.labels) == 0 {
+	if len(l.labels) == 0 && l.note == "" {
 		return
 	}
 	width := c.Max.X - c.Min.X
