@@ -574,9 +574,17 @@ func peakMagnitude(ds *analysis.Dataset, name string) float64 {
 	return m
 }
 
-// defaultDoseQuantity picks the response of the dose–response panel.
+// defaultDoseQuantity picks the response of the dose–response panel: the
+// first charge of the summary (by role; charge_fC in files without roles),
+// else decay_tau_ms, a peak_open_* count, frac_transported, the first
+// quantity.
 func defaultDoseQuantity(ds *analysis.Dataset) string {
 	c := ds.Conditions[0]
+	for _, q := range c.Quantities {
+		if q.Source == "summary" && q.Role == results.RoleCharge {
+			return q.Name
+		}
+	}
 	for _, n := range []string{"charge_fC", "decay_tau_ms"} {
 		if c.Quantity(n) != nil {
 			return n
