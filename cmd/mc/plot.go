@@ -34,20 +34,27 @@ func newPlotCmd() *cobra.Command {
 	var f plotFlags
 	c := &cobra.Command{
 		Use:   "plot RUN_DIR|FILES... -o fig.png|fig.svg|fig.pdf",
-		Short: "Plot time courses with 95% CI bands, fate fractions and dose–response curves",
-		Long: `Plot draws one figure with a panel per item:
+		Short: "Plot time courses with 95% CI bands, fate fractions and dose–response curves (PNG, SVG, PDF)",
+		Long: `Plot draws one figure with a panel per item, under one legend of the
+conditions that every panel shares, with titles and axis labels from the
+files' column metadata (units as µM, µm²/ms):
 
   course  the mean time course of an observable across replicates with its
-          95% t confidence band, one colour per condition (--observable picks
-          the observables; default: the clearance observable, open receptors,
-          currents and transported)
-  fates   the fractions of released molecules by fate (transported,
-          escaped, bound, ...) as grouped bars with 95% CIs
-  dose    for a sweep (conditions key@<number><unit>), a quantity against
-          the dose, mean ± 95% CI per dose, with the Hill fit when there are
-          at least 4 doses (--dose-quantity; default charge_fC)
+          95% t confidence band (clipped to the values it can take: counts
+          ≥ 0, fractions in [0, 1]), one colour per condition (--observable
+          picks the observables; default: the clearance observable, open
+          receptors, the largest current and transported)
+  fates   the fractions of released molecules by fate (taken up, escaped,
+          bound, ...), mean and 95% CI per condition, on a log axis when
+          they span more than a decade
+  dose    for a concentration sweep (conditions key@<number><unit>), a
+          quantity against the concentration, mean ± 95% CI per dose, with
+          the Hill fit when there are at least 4 doses (--dose-quantity;
+          default the charge); other sweeps get this panel only when asked
+          (--panels dose), without a Hill fit
 
-The format follows the extension of -o: .png, .svg or .pdf.
+The default title names the model, the condition or the swept value, and
+the replicates. The format follows the extension of -o: .png, .svg or .pdf.
 
 Examples:
   mc plot out/glutamate-ca1 -o fig.png
@@ -62,7 +69,7 @@ Examples:
 	fl := c.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "output file: .png, .svg or .pdf (required)")
 	fl.StringSliceVar(&f.panels, "panels", nil, "panel kinds: course, fates, dose (default: all that apply)")
-	fl.StringSliceVar(&f.dose, "dose-quantity", nil, "quantities of the dose–response panels (default charge_fC, else decay_tau_ms)")
+	fl.StringSliceVar(&f.dose, "dose-quantity", nil, "quantities of the dose–response panels (default: the charge, else decay_tau_ms)")
 	fl.Float64Var(&f.tmax, "tmax", 0, "end of the time axis of the time courses, in ms (default: the whole run)")
 	fl.StringVar(&f.title, "title", "", "figure title (default: the model's name, the condition or the swept value, and the replicates)")
 	fl.Float64Var(&f.width, "panel-width", 5, "panel width in inches")

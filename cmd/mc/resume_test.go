@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/reuptake/reuptake/analysis"
 )
 
 // TestResumeFromRunDir checks mc run --resume RUN_DIR: with the model and
@@ -43,6 +45,20 @@ func TestResumeFromRunDir(t *testing.T) {
 		t.Errorf("summary after resume:\n%s", stdout)
 	}
 	sameRun(t, readRun(t, ref), readRun(t, dir))
+
+	// mc plot's default title names the model recorded in the files and
+	// what the conditions sweep.
+	srcs, err := analysis.Resolve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := analysis.Load(srcs, analysis.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := plotTitle(ds), "glutamate-ca1, sweep of release_0_.molecules (4 replicates each)"; got != want {
+		t.Errorf("plot title %q, want %q", got, want)
+	}
 
 	if _, _, err := execMC(t, "run", "--resume", filepath.Join(tmp, "nowhere")); exitCode(err) != exitUsage {
 		t.Errorf("--resume of a missing directory: %v", err)
