@@ -526,6 +526,9 @@ func modelTitle(name string, plan batch.Plan) string {
 // analysis package: the printed summary and mc analyze compute the same
 // per-replicate statistics (analysis.Describe).
 func loadSummaries(dir string) (*analysis.Dataset, error) {
+	if parts, _ := filepath.Glob(filepath.Join(dir, "summary", "condition=*", "*.parquet")); len(parts) == 0 {
+		return &analysis.Dataset{}, nil // a task with no part of its own, before the others wrote theirs
+	}
 	srcs, err := analysis.Resolve(filepath.Join(dir, "summary"))
 	if err != nil {
 		return nil, err
