@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/reuptake/reuptake/montecarlo/results"
@@ -139,13 +140,13 @@ func planConditions(hdrs []*fileHeader, opts LoadOptions) ([]*condPlan, error) {
 		}
 		if hasColumn(p.tsCols, clear) {
 			p.clear = clear
-			if !contains(p.tracked, clear) {
+			if !slices.Contains(p.tracked, clear) {
 				p.tracked = append(p.tracked, clear)
 			}
 			p.buffered = append(p.buffered, clear)
 		}
 		for _, c := range p.selected {
-			if isCurrent(c) && !contains(p.buffered, c.Name) {
+			if isCurrent(c) && !slices.Contains(p.buffered, c.Name) {
 				p.buffered = append(p.buffered, c.Name)
 			}
 		}
@@ -312,13 +313,4 @@ func names(cols []results.Column) []string {
 		out[i] = c.Name
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

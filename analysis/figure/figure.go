@@ -21,6 +21,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,7 +94,7 @@ var Formats = []string{"png", "svg", "pdf"}
 // (.png, .svg or .pdf).
 func Save(ds *analysis.Dataset, path string, opts Options) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-	if !contains(Formats, format) {
+	if !slices.Contains(Formats, format) {
 		return fmt.Errorf("figure: %s: unknown format %q (want .png, .svg or .pdf)", path, filepath.Ext(path))
 	}
 	f, err := os.Create(path)
@@ -272,8 +273,7 @@ func panels(ds *analysis.Dataset, opts Options) ([]panel, error) {
 			return nil, fmt.Errorf("figure: unknown panel kind %q (want %s, %s or %s)", k, Course, Fates, Dose)
 		}
 	}
-	want := func(k string) bool { return len(opts.Panels) == 0 || contains(opts.Panels, k) }
-	labels := legendLabels(ds)
+	want := func(k string) bool { return len(opts.Panels) == 0 || slices.Contains(opts.Panels, k) }
 	var out []panel
 	if want(Course) {
 		obs := opts.Observables
@@ -293,7 +293,7 @@ func panels(ds *analysis.Dataset, opts Options) ([]panel, error) {
 		}
 	}
 	if want(Fates) {
-		p, ok := fatesPlot(ds, labels)
+		p, ok := fatesPlot(ds)
 		if ok {
 			out = append(out, panel{plot: p, series: len(ds.Conditions), kind: Fates})
 		} else if len(opts.Panels) > 0 {
@@ -302,7 +302,7 @@ func panels(ds *analysis.Dataset, opts Options) ([]panel, error) {
 	}
 	if want(Dose) {
 		sw, isSweep := analysis.SweepOf(ds.ConditionNames())
-		asked := contains(opts.Panels, Dose)
+		asked := slices.Contains(opts.Panels, Dose)
 		switch {
 		case isSweep && (asked || analysis.IsConcentration(sw.Unit)):
 			qs := opts.DoseQuantities
@@ -520,7 +520,7 @@ func defaultObservables(ds *analysis.Dataset) []string {
 		return false
 	}
 	add := func(name string) {
-		if len(out) < 4 && has(name) && !contains(out, name) {
+		if len(out) < 4 && has(name) && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
@@ -829,13 +829,13 @@ func fateName(q *analysis.Quantity) string {
 // one point per condition (mean) with its 95% interval clipped to [0, 1].
 // When the fractions span more than a decade the axis is logarithmic, so
 // that a fate of 1% shows next to one of 90%.
-func fatesPlot(ds *analysis.Dataset, labels map[string]string) (*plot.Plot, bool) {
+func fatesPlot(ds *analysis.Dataset) (*plot.Plot, bool) {
 	var fates []string
 	var names []string
 	for _, c := range ds.Conditions {
 		for _, q := range c.Quantities {
 			if analysis.RoleOf(results.Column{Name: q.Name, Unit: q.Unit, Role: q.Role}) == results.RoleFraction &&
-				strings.HasPrefix(q.Name, "frac_") && !contains(fates, q.Name) {
+				strings.HasPrefix(q.Name, "frac_") && !slices.Contains(fates, q.Name) {
 				fates = append(fates, q.Name)
 				names = append(names, fateName(q))
 			}
@@ -858,7 +858,7 @@ func fatesPlot(ds *analysis.Dataset, labels map[string]string) (*plot.Plot, bool
 	d := &dots{categories: len(fates)}
 	minPos, maxV := math.Inf(1), 0.0
 	for i, c := range ds.Conditions {
-		s := dotSeries{color: Palette[i%len(Palette)], label: labels[c.Name]}
+		s := dotSeries{color: Palette[i%len(Palette)]}
 		for _, f := range fates {
 			v := analysis.Summary{Mean: math.NaN(), CI95: [2]float64{math.NaN(), math.NaN()}}
 			if q := c.Quantity(f); q != nil {
@@ -1038,7 +1038,6 @@ func (m meanCI) YError(i int) (float64, float64) {
 // dotSeries is one condition of a dot chart.
 type dotSeries struct {
 	color        color.Color
-	label        string
 	mean, lo, hi []float64
 }
 
@@ -1119,13 +1118,4 @@ func SeriesCount(ds *analysis.Dataset, opts Options) (int, error) {
 		n += p.series
 	}
 	return n, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
