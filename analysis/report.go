@@ -462,13 +462,13 @@ func ContrastTables(groups [][]Contrast, pairings []Pairing, format string, alph
 	if !forPeople(format) {
 		t := &Table{
 			Title: fmt.Sprintf("differences condition − reference, %s%% CI; significant: p_adj < %g", level, alpha),
-			Header: []string{"reference", "condition", "quantity", "unit", "method", "n_ref", "n", "mean_ref", "mean", "diff", "ci_lo", "ci_hi",
+			Header: []string{"reference", "condition", "quantity", "label", "unit", "method", "n_ref", "n", "mean_ref", "mean", "diff", "ci_lo", "ci_hi",
 				"rel_pct", "t", "df", "p", "p_adj", "effect", "es", "es_lo", "es_hi", "significant"},
-			Text: []string{"reference", "condition", "quantity", "unit", "method", "effect", "significant"},
+			Text: []string{"reference", "condition", "quantity", "label", "unit", "method", "effect", "significant"},
 		}
 		for _, g := range groups {
 			for _, c := range g {
-				t.AddRow(c.Reference, c.Condition, c.Quantity, c.Unit, c.Method, strconv.Itoa(c.N2), strconv.Itoa(c.N1), num(c.MeanB), num(c.MeanA),
+				t.AddRow(c.Reference, c.Condition, c.Quantity, c.Label, c.Unit, c.Method, strconv.Itoa(c.N2), strconv.Itoa(c.N1), num(c.MeanB), num(c.MeanA),
 					num(c.Diff), num(c.CILo), num(c.CIHi), num(100*c.Rel), num(c.T), num(c.DF), num(c.P), num(c.PAdj),
 					c.EffectName, num(c.Effect), num(c.EffectLo), num(c.EffectHi), sig(c))
 			}
@@ -496,7 +496,7 @@ func ContrastTables(groups [][]Contrast, pairings []Pairing, format string, alph
 			if c.Significant {
 				mark = "*"
 			}
-			row := []string{c.Quantity, c.Unit, num(c.MeanB), num(c.MeanA), num(c.Diff), num(c.CILo), num(c.CIHi), num(100 * c.Rel),
+			row := []string{c.Quantity, PrettyUnit(c.Unit), num(c.MeanB), num(c.MeanA), num(c.Diff), num(c.CILo), num(c.CIHi), num(100 * c.Rel),
 				pFormat(c.P, format)}
 			if adjusted {
 				row = append(row, pFormat(c.PAdj, format))
