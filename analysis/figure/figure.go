@@ -230,6 +230,28 @@ func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
 	c.Canvas.FillString(f, pt, s)
 }
 
+// SetColor implements vg.Canvas. The PDF writer takes the red, green and
+// blue of a translucent colour premultiplied by its alpha and then applies
+// the alpha again, so that a light band would come out dark grey: it is
+// given the colour's straight (not premultiplied) components.
+func (c pdfCanvas) SetColor(clr color.Color) {
+	if clr != nil {
+		if n := color.NRGBAModel.Convert(clr).(color.NRGBA); n.A != 0xff {
+			clr = straightAlpha(n)
+		}
+	}
+	c.Canvas.SetColor(clr)
+}
+
+// straightAlpha is a colour whose RGBA method returns the straight
+// components, for pdfCanvas.SetColor only.
+type straightAlpha color.NRGBA
+
+// RGBA returns the components of c, not premultiplied.
+func (c straightAlpha) RGBA() (r, g, b, a uint32) {
+	return uint32(c.R) * 0x101, uint32(c.G) * 0x101, uint32(c.B) * 0x101, uint32(c.A) * 0x101
+}
+
 // genericFonts adds fallbacks to the font families of an SVG document:
 // viewers without Liberation Sans use Arial or Helvetica, which have the
 // same metrics (Liberation Sans was drawn to match Arial), so the text
@@ -773,13 +795,7 @@ func coursePlot(ds *analysis.Dataset, obs string, tmax float64) (*plot.Plot, int
 			for k := len(lower) - 1; k >= 0; k-- {
 				ring = append(ring, lower[k])
 			}
-			band, err := plotter.NewPolygon(ring)
-			if err != nil {
-				return nil, 0, err
-			}
-			band.Color = bandColor(colr)
-			band.LineStyle.Width = 0
-			p.Add(band)
+			p.Add(&band{ring: ring, color: bandColor(colr)})
 		}
 		l, err := plotter.NewLine(line)
 		if err != nil {
@@ -793,6 +809,29 @@ func coursePlot(ds *analysis.Dataset, obs string, tmax float64) (*plot.Plot, int
 		p.Add(l)
 	}
 	return p, len(lines), nil
+}
+
+// band is a filled confidence band without an outline: a
+// plotter.Polygon strokes its outline even at zero width, which PDF
+// draws as a hairline, and many hairlines over a band turn it grey.
+type band struct {
+	ring  plotter.XYs
+	color color.Color
+}
+
+// Plot implements plot.Plotter.
+func (b *band) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	pts := make([]vg.Point, len(b.ring))
+	for i, xy := range b.ring {
+		pts[i] = vg.Point{X: trX(xy.X), Y: trY(xy.Y)}
+	}
+	c.FillPolygon(b.color, c.ClipPolygonXY(pts))
+}
+
+// DataRange implements plot.DataRanger.
+func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return plotter.XYRange(b.ring)
 }
 
 // courseSeries is the mean line of a band up to tmax (all when 0) and
