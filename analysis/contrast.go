@@ -62,7 +62,9 @@ func PairingOf(ref, other *Condition, unpaired bool) Pairing {
 type Contrast struct {
 	Reference, Condition string // labels
 	Quantity, Unit       string
-	Comparison           // Comparison.MeanA is the condition's mean, MeanB the reference's
+	// Label is the quantity's human-readable name (Quantity.Label).
+	Label      string
+	Comparison // Comparison.MeanA is the condition's mean, MeanB the reference's
 	// Rel is Diff relative to the reference mean, |MeanB|; NaN when that
 	// is zero.
 	Rel float64
@@ -116,7 +118,7 @@ func Contrasts(ref, other *Condition, refLabel, label string, opts ContrastOptio
 		} else {
 			cmp = Welch(qo.Values, qr.Values)
 		}
-		c := Contrast{Reference: refLabel, Condition: label, Quantity: qo.Name, Unit: qo.Unit, Comparison: cmp,
+		c := Contrast{Reference: refLabel, Condition: label, Quantity: qo.Name, Unit: qo.Unit, Label: qo.Label, Comparison: cmp,
 			Level: 1 - alpha, Rel: math.NaN()}
 		if cmp.MeanB != 0 && !math.IsNaN(cmp.MeanB) {
 			c.Rel = cmp.Diff / math.Abs(cmp.MeanB)

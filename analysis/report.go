@@ -312,7 +312,8 @@ func (r *Report) InputsTable() *Table { return InputsTable(r.Dataset) }
 // InputsTable lists, per condition, the files, rows and replicates read and
 // the seed and model they come from.
 func InputsTable(ds *Dataset) *Table {
-	t := &Table{Header: []string{"condition", "ts_files", "summary_files", "rows", "replicates", "replicate_range", "seed", "model"}}
+	t := &Table{Header: []string{"condition", "ts_files", "summary_files", "rows", "replicates", "replicate_range", "seed", "model"},
+		Text: []string{"condition", "replicate_range", "seed", "model"}}
 	reps := 0
 	for _, c := range ds.Conditions {
 		rng := ""
@@ -330,7 +331,7 @@ func InputsTable(ds *Dataset) *Table {
 	return t
 }
 
-var statsHeader = []string{"quantity", "unit", "source", "n", "mean", "sd", "se", "ci95_lo", "ci95_hi", "boot_lo", "boot_hi",
+var statsHeader = []string{"quantity", "label", "role", "unit", "source", "n", "mean", "sd", "se", "ci95_lo", "ci95_hi", "boot_lo", "boot_hi",
 	"min", "q05", "q25", "median", "q75", "q95", "max"}
 
 // statsHeaderText is the narrower header of text and Markdown tables.
@@ -338,9 +339,10 @@ var statsHeaderText = []string{"quantity", "unit", "n", "mean", "sd", "se", "ci9
 	"q25", "median", "q75"}
 
 // StatsTables returns the per-replicate statistics: for CSV and JSON one
-// long table with a condition column and every statistic (statsHeader);
-// for text and Markdown one table per condition, without the source, the
-// extreme quantiles and min/max, to fit a terminal.
+// long table with a condition column, each quantity's label and role (see
+// Quantity) and every statistic (statsHeader); for text and Markdown one
+// table per condition, without the label, role, source, extreme quantiles
+// and min/max, to fit a terminal, with units as people read them (µM).
 func (r *Report) StatsTables(format string) []NamedTable {
 	num := numFormatter(format)
 	boot := "bootstrap off"
@@ -352,23 +354,24 @@ func (r *Report) StatsTables(format string) []NamedTable {
 		boot = fmt.Sprintf("95%% bootstrap CI of the mean (%d resamples, seed %d)", n, r.Options.Seed)
 	}
 	if !forPeople(format) {
-		t := &Table{Title: "per-replicate statistics; " + boot, Header: append([]string{"condition"}, statsHeader...)}
+		t := &Table{Title: "per-replicate statistics; " + boot, Header: append([]string{"condition"}, statsHeader...),
+			Text: []string{"condition", "quantity", "label", "role", "unit", "source"}}
 		for _, s := range r.Stats {
 			q := s.Quantity
-			t.AddRow(s.Condition, q.Name, q.Unit, q.Source, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
+			t.AddRow(s.Condition, q.Name, q.Label, string(q.Role), q.Unit, q.Source, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
 				num(s.BootLo), num(s.BootHi), num(s.Min), num(s.Q05), num(s.Q25), num(s.Median), num(s.Q75), num(s.Q95), num(s.Max))
 		}
 		return []NamedTable{{"stats", t}}
 	}
 	var out []NamedTable
 	for _, c := range r.Conditions {
-		t := &Table{Header: statsHeaderText}
+		t := &Table{Header: statsHeaderText, Text: []string{"quantity", "unit"}}
 		for _, s := range r.Stats {
 			if s.Condition != c.Name {
 				continue
 			}
 			q := s.Quantity
-			t.AddRow(q.Name, q.Unit, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
+			t.AddRow(q.Name, PrettyUnit(q.Unit), strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.SE), num(s.CI95[0]), num(s.CI95[1]),
 				num(s.BootLo), num(s.BootHi), num(s.Q25), num(s.Median), num(s.Q75))
 		}
 		t.Title = fmt.Sprintf("condition %s: %d replicate(s); 95%% t CI of the mean; %s", c.Name, len(c.Replicates), boot)
@@ -386,6 +389,7 @@ func (r *Report) ClearanceTable(format string) *Table {
 		Title: "clearance: exponential fits of the mean " + r.Dataset.Clearance + " from its peak, y = A1·exp(−t/τ1) [+ A2·exp(−t/τ2)], 95% CI",
 		Header: []string{"condition", "model", "t_peak_ms", "points", "a1", "tau1_ms", "tau1_lo", "tau1_hi", "a2", "tau2_ms", "tau2_lo", "tau2_hi",
 			"r2", "note"},
+		Text: []string{"condition", "model", "note"},
 	}
 	nan := math.NaN()
 	for _, f := range r.Clearance {
@@ -430,7 +434,8 @@ func errNote(err error) string {
 func (r *Report) CourseTable(format string) *Table {
 	num := numFormatter(format)
 	t := &Table{Title: "time courses: mean across replicates with 95% t CI",
-		Header: []string{"condition", "observable", "unit", "t_ms", "n", "mean", "se", "ci95_lo", "ci95_hi"}}
+		Header: []string{"condition", "observable", "unit", "t_ms", "n", "mean", "se", "ci95_lo", "ci95_hi"},
+		Text:   []string{"condition", "observable", "unit"}}
 	for _, c := range r.Conditions {
 		for _, o := range c.Observables {
 			b := c.Courses[o.Name]
@@ -457,12 +462,13 @@ func ContrastTables(groups [][]Contrast, pairings []Pairing, format string, alph
 	if !forPeople(format) {
 		t := &Table{
 			Title: fmt.Sprintf("differences condition − reference, %s%% CI; significant: p_adj < %g", level, alpha),
-			Header: []string{"reference", "condition", "quantity", "unit", "method", "n_ref", "n", "mean_ref", "mean", "diff", "ci_lo", "ci_hi",
+			Header: []string{"reference", "condition", "quantity", "label", "unit", "method", "n_ref", "n", "mean_ref", "mean", "diff", "ci_lo", "ci_hi",
 				"rel_pct", "t", "df", "p", "p_adj", "effect", "es", "es_lo", "es_hi", "significant"},
+			Text: []string{"reference", "condition", "quantity", "label", "unit", "method", "effect", "significant"},
 		}
 		for _, g := range groups {
 			for _, c := range g {
-				t.AddRow(c.Reference, c.Condition, c.Quantity, c.Unit, c.Method, strconv.Itoa(c.N2), strconv.Itoa(c.N1), num(c.MeanB), num(c.MeanA),
+				t.AddRow(c.Reference, c.Condition, c.Quantity, c.Label, c.Unit, c.Method, strconv.Itoa(c.N2), strconv.Itoa(c.N1), num(c.MeanB), num(c.MeanA),
 					num(c.Diff), num(c.CILo), num(c.CIHi), num(100*c.Rel), num(c.T), num(c.DF), num(c.P), num(c.PAdj),
 					c.EffectName, num(c.Effect), num(c.EffectLo), num(c.EffectHi), sig(c))
 			}
@@ -484,13 +490,13 @@ func ContrastTables(groups [][]Contrast, pairings []Pairing, format string, alph
 		if adjusted {
 			header = append(header, "p_holm")
 		}
-		t := &Table{Header: append(header, "effect", "es", "es_lo", "es_hi", "sig")}
+		t := &Table{Header: append(header, "effect", "es", "es_lo", "es_hi", "sig"), Text: []string{"quantity", "unit", "effect", "sig"}}
 		for _, c := range g {
 			mark := ""
 			if c.Significant {
 				mark = "*"
 			}
-			row := []string{c.Quantity, c.Unit, num(c.MeanB), num(c.MeanA), num(c.Diff), num(c.CILo), num(c.CIHi), num(100 * c.Rel),
+			row := []string{c.Quantity, PrettyUnit(c.Unit), num(c.MeanB), num(c.MeanA), num(c.Diff), num(c.CILo), num(c.CIHi), num(100 * c.Rel),
 				pFormat(c.P, format)}
 			if adjusted {
 				row = append(row, pFormat(c.PAdj, format))
@@ -520,7 +526,7 @@ func pFormat(p float64, format string) string {
 func DoseTable(fits []DoseFit, format string) *Table {
 	num := numFormatter(format)
 	t := &Table{Header: []string{"quantity", "unit", "doses", "direction", "ec50", "ec50_lo", "ec50_hi", "hill", "hill_lo", "hill_hi",
-		"bottom", "top", "r2", "note"}}
+		"bottom", "top", "r2", "note"}, Text: []string{"quantity", "unit", "direction", "note"}}
 	if len(fits) == 0 {
 		return t
 	}
@@ -533,7 +539,7 @@ func DoseTable(fits []DoseFit, format string) *Table {
 	}
 	if few {
 		t.Title = fmt.Sprintf("dose–response over %s (%s)", f0.Key, orNone(DisplayUnit(f0.DoseUnit)))
-		t.Header = []string{"note"}
+		t.Header, t.Text = []string{"note"}, []string{"note"}
 		t.AddRow(fmt.Sprintf("%d doses: a Hill fit needs at least %d (compare the doses above instead)", len(f0.Points), MinHillDoses))
 		return t
 	}
@@ -566,6 +572,7 @@ func UptakeTable(f UptakeFit, format string) *Table {
 		Title: fmt.Sprintf("apparent Michaelis–Menten: v = %s against S = %s, one point per replicate, 95%% CI", f.Rate, f.Substrate),
 		Header: []string{"rate", "rate_unit", "substrate", "s_unit", "conditions", "points", "vmax", "vmax_lo", "vmax_hi", "km", "km_lo",
 			"km_hi", "r2", "note"},
+		Text: []string{"rate", "rate_unit", "substrate", "s_unit", "note"},
 	}
 	nan := num(math.NaN())
 	if !f.Fitted() {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -20,7 +21,15 @@ type Table struct {
 	Title  string
 	Header []string
 	Rows   [][]string
+	// Text names the columns that hold labels (condition, quantity, unit,
+	// ...): their cells are always strings, in JSON and in alignment, even
+	// when they read as numbers (a condition named "1e3"). Every other
+	// column holds numbers formatted by the table's builder.
+	Text []string
 }
+
+// isText reports whether column j is a label column.
+func (t *Table) isText(j int) bool { return slices.Contains(t.Text, t.Header[j]) }
 
 // AddRow appends a row of cells.
 func (t *Table) AddRow(cells ...string) { t.Rows = append(t.Rows, cells) }
@@ -36,9 +45,10 @@ func FormatNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 //     dashed rule under the header; numeric columns are right-aligned.
 //   - "csv": RFC 4180, header row first; the title is not written.
 //   - "json": an array of objects, one per row, keys in header order; cells
-//     that parse as finite numbers are written as JSON numbers, NaN and
-//     infinities as null, everything else as strings. The title is not
-//     written.
+//     of label columns (Text) are strings; in the other columns, cells that
+//     parse as finite numbers are written as JSON numbers, NaN and
+//     infinities as null, everything else (an empty cell, a note) as
+//     strings. The title is not written.
 //   - "markdown": the title as a bold line, then a pipe table with numeric
 //     columns right-aligned.
 //
@@ -83,7 +93,7 @@ func (t *Table) cell(r, j int) string {
 func (t *Table) numericColumns() []bool {
 	num := make([]bool, len(t.Header))
 	for j := range t.Header {
-		num[j] = len(t.Rows) > 0
+		num[j] = len(t.Rows) > 0 && !t.isText(j)
 		for r := range t.Rows {
 			c := strings.TrimSpace(t.cell(r, j))
 			if c == "" {
@@ -170,7 +180,7 @@ func (t *Table) writeJSON(w *bufio.Writer) error {
 			w.Write(k)
 			w.WriteString(": ")
 			c := t.cell(r, j)
-			if v, err := strconv.ParseFloat(strings.TrimSpace(c), 64); err == nil {
+			if v, err := strconv.ParseFloat(strings.TrimSpace(c), 64); err == nil && !t.isText(j) {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					w.WriteString("null")
 				} else {

@@ -91,3 +91,37 @@ func TestTableAddRowFormatNum(t *testing.T) {
 		t.Errorf("FormatNum(1.5e9) = %q", got)
 	}
 }
+
+// TestTableTextColumns checks that label columns stay strings in JSON and
+// left-aligned in text however they read: a condition named "1e3" or a
+// seed "42" is not a number.
+func TestTableTextColumns(t *testing.T) {
+	tab := Table{
+		Header: []string{"condition", "seed", "n"},
+		Rows:   [][]string{{"1e3", "42", "8"}, {"NaN", "7", "NaN"}},
+		Text:   []string{"condition", "seed"},
+	}
+	var b bytes.Buffer
+	if err := tab.Write(&b, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(b.Bytes(), &rows); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	want := []map[string]any{{"condition": "1e3", "seed": "42", "n": 8.0}, {"condition": "NaN", "seed": "7", "n": nil}}
+	for i := range want {
+		for k, v := range want[i] {
+			if rows[i][k] != v {
+				t.Errorf("row %d %s = %#v, want %#v", i, k, rows[i][k], v)
+			}
+		}
+	}
+	b.Reset()
+	if err := tab.Write(&b, "text"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "condition  seed    n\n---------  ----  ---\n1e3        42      8\nNaN        7     NaN\n"; b.String() != want {
+		t.Errorf("text:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

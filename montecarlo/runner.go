@@ -17,23 +17,29 @@ type Replicate struct {
 // RunReplicate simulates replicate rep of model m with the given seed on a
 // fresh engine.
 func RunReplicate(m *Model, seed uint64, rep int) Replicate {
-	return runOn(NewEngine(m), m, seed, rep)
+	return runOn(NewEngine(m), m, seed, rep, nil)
 }
 
-func runOn(e *Engine, m *Model, seed uint64, rep int) Replicate {
-	r, _ := runOnContext(context.Background(), e, m, seed, rep)
+// runOn simulates replicate rep on e; clock, if not nil, advances with
+// each sample.
+func runOn(e *Engine, m *Model, seed uint64, rep int, clock *Clock) Replicate {
+	r, _ := runOnContext(context.Background(), e, m, seed, rep, clock)
 	return r
 }
 
 // runOnContext runs one replicate, stopping with ctx's error (and no
-// result) when ctx is cancelled while it runs.
-func runOnContext(ctx context.Context, e *Engine, m *Model, seed uint64, rep int) (Replicate, error) {
+// result) when ctx is cancelled while it runs; clock, if not nil, advances
+// with each sample.
+func runOnContext(ctx context.Context, e *Engine, m *Model, seed uint64, rep int, clock *Clock) (Replicate, error) {
 	e.Reset(seed, rep)
 	n := m.steps/m.sampleEvery + 1
 	r := Replicate{Index: rep, T: make([]float64, 0, n), Rows: make([][]float64, 0, n)}
 	ncol := len(m.obs.cols)
 	flat := make([]float64, 0, n*ncol)
+	last := 0.0
 	err := e.RunContext(ctx, func(t float64, v []float64) {
+		clock.advance(t - last)
+		last = t
 		r.T = append(r.T, t)
 		flat = append(flat, v...)
 		r.Rows = append(r.Rows, flat[len(flat)-ncol:len(flat):len(flat)])
@@ -51,6 +57,9 @@ type Runner struct {
 	// replicates than workers and a sharded model (RunSpec.Shards), the
 	// spare workers step the shards of each replicate in parallel.
 	Workers int
+	// Clock, if set, advances with the simulated time of every replicate
+	// as it is simulated (see Clock), for progress displays.
+	Clock *Clock
 }
 
 // Run simulates the replicates reps of m and calls emit with each result
@@ -96,7 +105,7 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 			e := NewEngine(m)
 			e.SetWorkers(inner)
 			for j := range jobs {
-				res, err := runOnContext(ctx, e, m, seed, j.rep)
+				res, err := runOnContext(ctx, e, m, seed, j.rep, r.Clock)
 				if err != nil {
 					return // cancelled mid-replicate: no partial result
 				}

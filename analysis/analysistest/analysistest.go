@@ -85,6 +85,28 @@ var ToySummaryColumns = []results.Column{
 	{Name: "frac_escaped", Unit: "1"},
 }
 
+// RoledColumns are ToyColumns as a file with column metadata records them
+// (results.Column Role, Label, Species, Region, SiteType), under names that
+// the name-matching fallback of the analysis would not recognise: tests
+// use them (with Series Toy) to check that columns are chosen and labelled
+// by role.
+var RoledColumns = []results.Column{
+	{Name: "released", Unit: "count", Role: results.RoleFate, Label: "glutamate released", Species: "glu"},
+	{Name: "glu_in_cleft", Unit: "count", Role: results.RoleCount, Label: "free glutamate in the cleft", Species: "glu", Region: "cleft"},
+	{Name: "ampa_conducting", Unit: "count", Role: results.RoleOccupancy, Label: "open AMPA receptors", SiteType: "ampa"},
+	{Name: "transported", Unit: "count", Role: results.RoleFate, Label: "glutamate taken up", Species: "glu"},
+	{Name: "escaped", Unit: "count", Role: results.RoleFate, Label: "glutamate escaped", Species: "glu"},
+	{Name: "i_ampa", Unit: "pA", Role: results.RoleCurrent, Label: "AMPA receptor current", SiteType: "ampa"},
+}
+
+// RoledSummaryColumns are ToySummaryColumns with roles and labels.
+var RoledSummaryColumns = []results.Column{
+	{Name: "peak_glu_in_cleft", Unit: "count", Role: results.RoleCount, Label: "peak free glutamate in the cleft", Region: "cleft"},
+	{Name: "decay_tau_ms", Unit: "ms", Role: results.RoleTime, Label: "clearance time constant"},
+	{Name: "frac_transported", Unit: "1", Role: results.RoleFraction, Label: "fraction taken up"},
+	{Name: "frac_escaped", Unit: "1", Role: results.RoleFraction, Label: "fraction escaped"},
+}
+
 // ToySummary fills the ToySummaryColumns values: A, τ, and the fate
 // fractions ToyFracT and 1 − ToyFracT.
 func ToySummary(_ string, ci, rep int, out []float64) {

@@ -1,11 +1,19 @@
 // Package figure draws the figures of reuptake analyses with gonum/plot:
 // time courses (mean across replicates with its 95% confidence band, one
-// line per condition), fate fractions (grouped bars with 95% intervals) and
-// dose–response curves (mean ± 95% CI per dose with the fitted Hill curve),
-// laid out as panels of one PNG, SVG or PDF figure.
+// line per condition), fate fractions (mean and 95% interval per condition,
+// on a log axis when they span decades) and dose–response curves (mean ±
+// 95% CI per dose, with the fitted Hill curve for concentration sweeps),
+// laid out as panels of one PNG, SVG or PDF figure with one legend of the
+// conditions that every panel shares.
+//
+// Axis labels and panel titles come from the column metadata (see
+// analysis.LabelOf and analysis.RoleOf) with units as people read them
+// (µM, µm²/ms); confidence bands are clipped to the values a quantity can
+// take (counts ≥ 0, fractions in [0, 1]).
 package figure
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
@@ -13,9 +21,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -26,6 +37,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 // Panel kinds.
@@ -38,12 +50,15 @@ const (
 // Options control a figure.
 type Options struct {
 	// Observables are the time-course panels, in order. Empty: the
-	// clearance observable, the open-receptor counts, the currents and
+	// clearance observable, the open-receptor counts, the largest current
+	// (a transporter current, a hundred times smaller, is left out) and
 	// transported, as present (at most 4).
 	Observables []string
 	// Panels are the kinds drawn (Course, Fates, Dose). Empty: every kind
-	// the data allow (fates need frac_* quantities, dose–response a sweep
-	// of at least two numeric conditions).
+	// the data allow (fates need fraction quantities, dose–response a
+	// sweep of a concentration over at least two conditions). Asking for
+	// Dose on a sweep of another value (a diffusion coefficient) draws the
+	// means against it without a Hill fit.
 	Panels []string
 	// DoseQuantities are the responses of the dose–response panels. Empty:
 	// the first present of charge_fC, decay_tau_ms, peak_open_*,
@@ -79,7 +94,7 @@ var Formats = []string{"png", "svg", "pdf"}
 // (.png, .svg or .pdf).
 func Save(ds *analysis.Dataset, path string, opts Options) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-	if !contains(Formats, format) {
+	if !slices.Contains(Formats, format) {
 		return fmt.Errorf("figure: %s: unknown format %q (want .png, .svg or .pdf)", path, filepath.Ext(path))
 	}
 	f, err := os.Create(path)
@@ -96,7 +111,7 @@ func Save(ds *analysis.Dataset, path string, opts Options) error {
 
 // Write draws the figure of ds to w in format ("png", "svg" or "pdf").
 func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error {
-	plots, err := Plots(ds, opts)
+	ps, err := panels(ds, opts)
 	if err != nil {
 		return err
 	}
@@ -108,18 +123,21 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 		ph = 3.6 * vg.Inch
 	}
 	cols := 1
-	switch n := len(plots); {
+	switch n := len(ps); {
 	case n >= 5:
 		cols = 3
 	case n >= 2:
 		cols = 2
 	}
-	rows := (len(plots) + cols - 1) / cols
+	rows := (len(ps) + cols - 1) / cols
+	width := vg.Length(cols) * pw
 	titleH := vg.Length(0)
 	if opts.Title != "" {
 		titleH = 0.45 * vg.Inch
 	}
-	width, height := vg.Length(cols)*pw, vg.Length(rows)*ph+titleH
+	leg := figureLegend(ds, ps)
+	legH := leg.height(width)
+	height := vg.Length(rows)*ph + titleH + legH
 
 	var cw vg.CanvasWriterTo
 	switch format {
@@ -133,7 +151,7 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 	case "svg":
 		cw = vgsvg.New(width, height)
 	case "pdf":
-		cw = vgpdf.New(width, height)
+		cw = pdfCanvas{vgpdf.New(width, height)}
 	default:
 		return fmt.Errorf("figure: unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 	}
@@ -157,12 +175,16 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 		dc.FillText(sty, vg.Point{X: width / 2, Y: height - titleH/2}, title)
 		dc = draw.Crop(dc, 0, 0, 0, -titleH)
 	}
+	if legH > 0 {
+		leg.draw(draw.Crop(dc, 0, 0, dc.Max.Y-dc.Min.Y-legH, 0))
+		dc = draw.Crop(dc, 0, 0, 0, -legH)
+	}
 	grid := make([][]*plot.Plot, rows)
 	for r := range grid {
 		grid[r] = make([]*plot.Plot, cols)
 		for c := range grid[r] {
-			if i := r*cols + c; i < len(plots) {
-				grid[r][c] = plots[i]
+			if i := r*cols + c; i < len(ps) {
+				grid[r][c] = ps[i].plot
 			}
 		}
 	}
@@ -176,12 +198,72 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 			}
 		}
 	}
+	if format == "svg" {
+		var buf bytes.Buffer
+		if _, err := cw.WriteTo(&buf); err != nil {
+			return err
+		}
+		_, err = w.Write(genericFonts(buf.Bytes()))
+		return err
+	}
 	_, err = cw.WriteTo(w)
 	return err
 }
 
+// pdfCanvas is a PDF canvas that writes text in the font's encoding: the
+// PDF writer under vgpdf embeds fonts with the Windows-1252 code page and
+// takes the bytes of a string as such, so that UTF-8 "µ" would print as
+// "Âµ". Characters that the code page lacks are spelled out (τ as tau,
+// superscripts other than ¹ ² ³ as ^n) or, failing that, printed as "?".
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+// pdfSpell spells out the characters Windows-1252 lacks.
+var pdfSpell = strings.NewReplacer("τ", "tau", "⁻", "^-", "⁰", "^0", "⁴", "^4", "⁵", "^5", "⁶", "^6", "⁷", "^7", "⁸", "^8",
+	"⁹", "^9", "≥", ">=", "≤", "<=", "−", "-", "·", "·")
+
+// FillString implements vg.Canvas.
+func (c pdfCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	enc := encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder())
+	if b, err := enc.String(pdfSpell.Replace(s)); err == nil {
+		s = b
+	}
+	c.Canvas.FillString(f, pt, s)
+}
+
+// SetColor implements vg.Canvas. The PDF writer takes the red, green and
+// blue of a translucent colour premultiplied by its alpha and then applies
+// the alpha again, so that a light band would come out dark grey: it is
+// given the colour's straight (not premultiplied) components.
+func (c pdfCanvas) SetColor(clr color.Color) {
+	if clr != nil {
+		if n := color.NRGBAModel.Convert(clr).(color.NRGBA); n.A != 0xff {
+			clr = straightAlpha(n)
+		}
+	}
+	c.Canvas.SetColor(clr)
+}
+
+// straightAlpha is a colour whose RGBA method returns the straight
+// components, for pdfCanvas.SetColor only.
+type straightAlpha color.NRGBA
+
+// RGBA returns the components of c, not premultiplied.
+func (c straightAlpha) RGBA() (r, g, b, a uint32) {
+	return uint32(c.R) * 0x101, uint32(c.G) * 0x101, uint32(c.B) * 0x101, uint32(c.A) * 0x101
+}
+
+// genericFonts adds fallbacks to the font families of an SVG document:
+// viewers without Liberation Sans use Arial or Helvetica, which have the
+// same metrics (Liberation Sans was drawn to match Arial), so the text
+// keeps the width the layout measured; failing those, any sans-serif font.
+func genericFonts(svg []byte) []byte {
+	return bytes.ReplaceAll(svg, []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+}
+
 // Plots returns the panels of the figure, in order: time courses, fates,
-// dose–response.
+// dose–response. The legend of the conditions, which Write draws once
+// above the panels, is not in them.
 func Plots(ds *analysis.Dataset, opts Options) ([]*plot.Plot, error) {
 	ps, err := panels(ds, opts)
 	if err != nil {
@@ -194,10 +276,13 @@ func Plots(ds *analysis.Dataset, opts Options) ([]*plot.Plot, error) {
 	return out, nil
 }
 
-// panel is a plot and the number of data series it draws.
+// panel is a plot, the number of data series it draws and its kind;
+// hill says whether a dose–response panel draws a Hill fit.
 type panel struct {
 	plot   *plot.Plot
 	series int
+	kind   string
+	hill   bool
 }
 
 // panels builds the panels of the figure.
@@ -210,38 +295,38 @@ func panels(ds *analysis.Dataset, opts Options) ([]panel, error) {
 			return nil, fmt.Errorf("figure: unknown panel kind %q (want %s, %s or %s)", k, Course, Fates, Dose)
 		}
 	}
-	want := func(k string) bool { return len(opts.Panels) == 0 || contains(opts.Panels, k) }
-	labels := legendLabels(ds)
+	want := func(k string) bool { return len(opts.Panels) == 0 || slices.Contains(opts.Panels, k) }
 	var out []panel
 	if want(Course) {
 		obs := opts.Observables
 		if len(obs) == 0 {
 			obs = defaultObservables(ds)
 		}
-		for i, o := range obs {
+		for _, o := range obs {
 			tmax := opts.TMax
 			if tmax <= 0 && o == ds.Clearance {
 				tmax = clearanceWindow(ds, o)
 			}
-			p, n, err := coursePlot(ds, o, labels, tmax, i == 0)
+			p, n, err := coursePlot(ds, o, tmax)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, panel{p, n})
+			out = append(out, panel{plot: p, series: n, kind: Course})
 		}
 	}
 	if want(Fates) {
-		p, ok := fatesPlot(ds, labels, len(out) == 0)
+		p, ok := fatesPlot(ds)
 		if ok {
-			out = append(out, panel{p, len(ds.Conditions)})
+			out = append(out, panel{plot: p, series: len(ds.Conditions), kind: Fates})
 		} else if len(opts.Panels) > 0 {
 			return nil, errors.New("figure: no fate fractions (frac_* summary columns, or released and transported/escaped time series) to plot")
 		}
 	}
 	if want(Dose) {
 		sw, isSweep := analysis.SweepOf(ds.ConditionNames())
+		asked := slices.Contains(opts.Panels, Dose)
 		switch {
-		case isSweep:
+		case isSweep && (asked || analysis.IsConcentration(sw.Unit)):
 			qs := opts.DoseQuantities
 			if len(qs) == 0 {
 				if q := defaultDoseQuantity(ds); q != "" {
@@ -249,13 +334,13 @@ func panels(ds *analysis.Dataset, opts Options) ([]panel, error) {
 				}
 			}
 			for _, q := range qs {
-				p, err := dosePlot(ds, sw, q)
+				p, hill, err := dosePlot(ds, sw, q)
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, panel{p, 1})
+				out = append(out, panel{plot: p, series: 1, kind: Dose, hill: hill})
 			}
-		case len(opts.Panels) > 0:
+		case asked:
 			return nil, fmt.Errorf("figure: the conditions (%s) are not a sweep of one numeric key@value: no dose–response", strings.Join(ds.ConditionNames(), ", "))
 		}
 	}
@@ -265,6 +350,134 @@ func panels(ds *analysis.Dataset, opts Options) ([]panel, error) {
 	return out, nil
 }
 
+// legend is the figure's one legend of the conditions: a colour swatch
+// and a label each, in rows under the title.
+type legend struct {
+	labels []string
+	colors []color.NRGBA
+	band   bool   // swatches show a band behind the line (time courses)
+	note   string // after the entries, e.g. "lines: mean; shaded: 95% CI"
+	sty    draw.TextStyle
+}
+
+// figureLegend is the legend of the figure's panels: none for a single
+// condition without time courses, nor when only dose–response panels
+// (which have their own) are drawn.
+func figureLegend(ds *analysis.Dataset, ps []panel) *legend {
+	l := &legend{sty: draw.TextStyle{Color: color.Black, Font: font.From(sans, 11), XAlign: draw.XLeft, YAlign: draw.YCenter,
+		Handler: plot.DefaultTextHandler}}
+	shared := false
+	for _, p := range ps {
+		switch p.kind {
+		case Course:
+			l.band, shared = true, true
+		case Fates:
+			shared = true
+		}
+	}
+	if !shared {
+		return l
+	}
+	if l.band {
+		l.note = "lines: mean over replicates; shaded: 95% CI"
+	} else {
+		l.note = "mean with 95% CI"
+	}
+	if len(ds.Conditions) == 1 {
+		return l // the title names the one condition: the note alone
+	}
+	names := legendLabels(ds)
+	for i, c := range ds.Conditions {
+		l.labels = append(l.labels, names[c.Name])
+		l.colors = append(l.colors, Palette[i%len(Palette)])
+	}
+	return l
+}
+
+// Legend geometry.
+const (
+	swatchW  = 0.32 * vg.Inch
+	entryGap = 0.22 * vg.Inch
+	legRowH  = 0.26 * vg.Inch
+)
+
+// entryWidth is the width of entry i (swatch, gap, text).
+func (l *legend) entryWidth(i int) vg.Length {
+	return swatchW + 0.06*vg.Inch + l.sty.Width(l.labels[i])
+}
+
+// layout places the entries in rows within width, the note last.
+func (l *legend) layout(width vg.Length) [][]int {
+	var rows [][]int
+	x := vg.Length(0)
+	margin := 0.3 * vg.Inch
+	for i := range l.labels {
+		w := l.entryWidth(i)
+		if len(rows) == 0 || x+w > width-2*margin {
+			rows = append(rows, nil)
+			x = 0
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], i)
+		x += w + entryGap
+	}
+	return rows
+}
+
+// height is the room the legend takes in a figure of the given width.
+func (l *legend) height(width vg.Length) vg.Length {
+	switch {
+	case len(l.labels) > 0:
+		return vg.Length(len(l.layout(width))+1)*legRowH + 0.08*vg.Inch
+	case l.note != "":
+		return legRowH
+	}
+	return 0
+}
+
+// draw draws the legend, each row centred, the note in grey under them.
+func (l *legend) draw(c draw.Canvas) {
+	if len(l.labels) == 0 && l.note == "" {
+		return
+	}
+	width := c.Max.X - c.Min.X
+	rows := l.layout(width)
+	y := c.Max.Y - legRowH/2
+	for _, row := range rows {
+		total := vg.Length(0)
+		for k, i := range row {
+			total += l.entryWidth(i)
+			if k > 0 {
+				total += entryGap
+			}
+		}
+		x := c.Min.X + (width-total)/2
+		for _, i := range row {
+			col := l.colors[i]
+			if l.band {
+				h := 0.07 * vg.Inch
+				c.FillPolygon(bandColor(col), []vg.Point{{X: x, Y: y - h}, {X: x + swatchW, Y: y - h}, {X: x + swatchW, Y: y + h}, {X: x, Y: y + h}})
+				c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(2)}, x, y, x+swatchW, y)
+			} else {
+				r := 0.05 * vg.Inch
+				c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1.2)}, x+swatchW/2, y-2*r, x+swatchW/2, y+2*r)
+				c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}, vg.Point{X: x + swatchW/2, Y: y})
+			}
+			c.FillText(l.sty, vg.Point{X: x + swatchW + 0.06*vg.Inch, Y: y}, l.labels[i])
+			x += l.entryWidth(i) + entryGap
+		}
+		y -= legRowH
+	}
+	note := l.sty
+	note.Color = color.Gray{Y: 90}
+	note.Font.Size = 9.5
+	note.XAlign = draw.XCenter
+	c.FillText(note, vg.Point{X: c.Min.X + width/2, Y: y + 0.04*vg.Inch}, l.note)
+}
+
+// bandColor is the translucent fill of a confidence band: light enough
+// that three or four overlapping bands stay readable, the lines on top.
+func bandColor(c color.NRGBA) color.NRGBA { return color.NRGBA{c.R, c.G, c.B, 0x2c} }
+
 // legendLabels are the condition labels: the dose with its unit for a
 // sweep, else the names.
 func legendLabels(ds *analysis.Dataset) map[string]string {
@@ -273,7 +486,7 @@ func legendLabels(ds *analysis.Dataset) map[string]string {
 	for _, c := range ds.Conditions {
 		out[c.Name] = c.Name
 		if ok {
-			out[c.Name] = strings.TrimSpace(number(sw.Doses[c.Name]) + " " + analysis.DisplayUnit(sw.Unit))
+			out[c.Name] = strings.TrimSpace(number(sw.Doses[c.Name]) + " " + analysis.PrettyUnit(analysis.DisplayUnit(sw.Unit)))
 		}
 	}
 	return out
@@ -312,7 +525,12 @@ func clearanceWindow(ds *analysis.Dataset, obs string) float64 {
 	return 0
 }
 
-// defaultObservables picks the time-course panels.
+// defaultObservables picks the time-course panels: the clearance
+// observable, the open receptors (occupancy columns named open_*), the
+// largest current and transported (by role: a fate that is not
+// "released"), at most 4. A current whose peak is under a tenth of the
+// largest (a transporter current next to a receptor current) is left out:
+// at that scale it is mostly noise.
 func defaultObservables(ds *analysis.Dataset) []string {
 	var out []string
 	has := func(name string) bool {
@@ -324,7 +542,7 @@ func defaultObservables(ds *analysis.Dataset) []string {
 		return false
 	}
 	add := func(name string) {
-		if len(out) < 4 && has(name) && !contains(out, name) {
+		if len(out) < 4 && has(name) && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
@@ -333,16 +551,29 @@ func defaultObservables(ds *analysis.Dataset) []string {
 	}
 	c0 := ds.Conditions[0]
 	for _, o := range c0.Observables {
-		if strings.HasPrefix(o.Name, "open_") {
+		if analysis.RoleOf(o) == results.RoleOccupancy && (strings.HasPrefix(o.Name, "open_") || o.State == "open") {
 			add(o.Name)
+		}
+	}
+	var currents []string
+	big := 0.0
+	for _, o := range c0.Observables {
+		if analysis.RoleOf(o) == results.RoleCurrent && has(o.Name) {
+			currents = append(currents, o.Name)
+			big = math.Max(big, peakMagnitude(ds, o.Name))
+		}
+	}
+	for _, n := range currents {
+		if peakMagnitude(ds, n) >= 0.1*big {
+			add(n)
 		}
 	}
 	for _, o := range c0.Observables {
-		if o.Unit == "pA" {
+		if analysis.RoleOf(o) == results.RoleFate && o.Name != "released" && (o.Name == "transported" || o.SiteType != "" || o.Role != "") {
 			add(o.Name)
+			break
 		}
 	}
-	add("transported")
 	if len(out) == 0 {
 		for _, o := range c0.Observables {
 			add(o.Name)
@@ -351,9 +582,31 @@ func defaultObservables(ds *analysis.Dataset) []string {
 	return out
 }
 
-// defaultDoseQuantity picks the response of the dose–response panel.
+// peakMagnitude is the largest |mean| of an observable's course over the
+// conditions.
+func peakMagnitude(ds *analysis.Dataset, name string) float64 {
+	m := 0.0
+	for _, c := range ds.Conditions {
+		for _, v := range c.Courses[name].Mean {
+			if !math.IsNaN(v) {
+				m = math.Max(m, math.Abs(v))
+			}
+		}
+	}
+	return m
+}
+
+// defaultDoseQuantity picks the response of the dose–response panel: the
+// first charge of the summary (by role; charge_fC in files without roles),
+// else decay_tau_ms, a peak_open_* count, frac_transported, the first
+// quantity.
 func defaultDoseQuantity(ds *analysis.Dataset) string {
 	c := ds.Conditions[0]
+	for _, q := range c.Quantities {
+		if q.Source == "summary" && q.Role == results.RoleCharge {
+			return q.Name
+		}
+	}
 	for _, n := range []string{"charge_fC", "decay_tau_ms"} {
 		if c.Quantity(n) != nil {
 			return n
@@ -428,6 +681,21 @@ func (shortTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
+// inRange drops the ticks of a Ticker that fall outside the axis, which
+// would otherwise reserve room for labels that are not drawn.
+type inRange struct{ plot.Ticker }
+
+// Ticks implements plot.Ticker.
+func (r inRange) Ticks(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range r.Ticker.Ticks(min, max) {
+		if t.Value >= min && t.Value <= max {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // number formats a value for a label: plain digits for moderate
 // magnitudes, exponent notation otherwise, at most 4 significant digits.
 func number(v float64) string {
@@ -438,40 +706,69 @@ func number(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// panelTitle is the observable's description when it is short enough
-// (cut at its first comma or semicolon), else its name.
-func panelTitle(name, desc string) string {
-	if i := strings.IndexAny(desc, ",;("); i >= 0 {
-		desc = strings.TrimSpace(desc[:i])
+// yAxis is the y label of an observable's time course: what is counted
+// and the unit, by role ("molecules", "open sites", "current (pA)").
+func yAxis(col results.Column) string {
+	u := analysis.PrettyUnit(col.Unit)
+	switch analysis.RoleOf(col) {
+	case results.RoleCount, results.RoleFate:
+		if u == "" || u == "molecules" {
+			return "molecules"
+		}
+	case results.RoleOccupancy:
+		if u == "" || u == "sites" {
+			return "sites"
+		}
+	case results.RoleCurrent:
+		return analysis.AxisLabel("current", col.Unit)
+	case results.RoleConcentration, results.RoleProbe:
+		return analysis.AxisLabel("concentration", col.Unit)
+	case results.RoleFraction:
+		return "fraction"
+	case results.RoleCharge:
+		return analysis.AxisLabel("charge", col.Unit)
 	}
-	if desc == "" || len([]rune(desc)) > 46 {
-		return name
+	if u == "" {
+		return analysis.LabelOf(col)
 	}
-	return desc
+	return u
 }
 
-// axisLabel is "name (unit)".
-func axisLabel(name, unit string) string {
-	if unit == "" || unit == "1" {
-		return name
+// bounds are the values an observable can take: counts, occupancies,
+// fates and concentrations are ≥ 0, fractions in [0, 1]; others are
+// unbounded.
+func bounds(role results.Role) (lo, hi float64) {
+	switch role {
+	case results.RoleCount, results.RoleOccupancy, results.RoleFate, results.RoleConcentration, results.RoleProbe:
+		return 0, math.Inf(1)
+	case results.RoleFraction:
+		return 0, 1
 	}
-	return name + " (" + unit + ")"
+	return math.Inf(-1), math.Inf(1)
+}
+
+// clamp limits v to [lo, hi]; NaN stays NaN.
+func clamp(v, lo, hi float64) float64 {
+	if math.IsNaN(v) {
+		return v
+	}
+	return math.Min(math.Max(v, lo), hi)
 }
 
 // coursePlot draws one observable's mean time course per condition with its
-// 95% band.
-func coursePlot(ds *analysis.Dataset, obs string, labels map[string]string, tmax float64, legend bool) (*plot.Plot, int, error) {
-	var unit, desc string
-	var down, found bool
+// 95% band, clipped to the values the observable can take. Every band is
+// drawn before the lines, so that no band covers another condition's line.
+func coursePlot(ds *analysis.Dataset, obs string, tmax float64) (*plot.Plot, int, error) {
+	var col results.Column
+	found := false
 	for _, c := range ds.Conditions {
 		if _, ok := c.Courses[obs]; !ok {
 			continue
 		}
 		found = true
-		if col, ok := c.Observable(obs); ok {
-			unit, desc = col.Unit, col.Description
+		if o, ok := c.Observable(obs); ok {
+			col = o
 		}
-		down = down || c.Down[obs]
 	}
 	if !found {
 		var present []string
@@ -480,119 +777,162 @@ func coursePlot(ds *analysis.Dataset, obs string, labels map[string]string, tmax
 		}
 		return nil, 0, fmt.Errorf("figure: no time course of %q (observables: %s)", obs, strings.Join(present, ", "))
 	}
-	p := newPlot(panelTitle(obs, desc), "time (ms)", axisLabel(obs, unit))
-	series := 0
+	if col.Name == "" {
+		col.Name = obs
+	}
+	p := newPlot(analysis.LabelOf(col), "time (ms)", yAxis(col))
+	lo, hi := bounds(analysis.RoleOf(col))
+	var lines []*plotter.Line
 	for i, c := range ds.Conditions {
 		b, ok := c.Courses[obs]
 		if !ok {
 			continue
 		}
-		col := Palette[i%len(Palette)]
-		var line, upper, lower plotter.XYs
-		for k := range b.T {
-			if tmax > 0 && b.T[k] > tmax {
-				break
-			}
-			line = append(line, plotter.XY{X: b.T[k], Y: b.Mean[k]})
-			if !math.IsNaN(b.Lo[k]) && !math.IsNaN(b.Hi[k]) {
-				upper = append(upper, plotter.XY{X: b.T[k], Y: b.Hi[k]})
-				lower = append(lower, plotter.XY{X: b.T[k], Y: b.Lo[k]})
-			}
-		}
-		var thumbs []plot.Thumbnailer
+		colr := Palette[i%len(Palette)]
+		line, upper, lower := courseSeries(b, tmax, lo, hi)
 		if len(upper) > 1 {
 			ring := append(plotter.XYs(nil), upper...)
 			for k := len(lower) - 1; k >= 0; k-- {
 				ring = append(ring, lower[k])
 			}
-			band, err := plotter.NewPolygon(ring)
-			if err != nil {
-				return nil, 0, err
-			}
-			band.Color = color.NRGBA{col.R, col.G, col.B, 0x48}
-			band.LineStyle.Width = 0
-			p.Add(band)
-			thumbs = append(thumbs, band)
+			p.Add(&band{ring: ring, color: bandColor(colr)})
 		}
 		l, err := plotter.NewLine(line)
 		if err != nil {
 			return nil, 0, err
 		}
-		l.LineStyle.Color = col
-		l.LineStyle.Width = vg.Points(1.6)
+		l.LineStyle.Color = colr
+		l.LineStyle.Width = vg.Points(1.5)
+		lines = append(lines, l)
+	}
+	for _, l := range lines {
 		p.Add(l)
-		series++
-		thumbs = append(thumbs, l)
-		if legend {
-			p.Legend.Add(labels[c.Name], thumbs...)
-		}
 	}
-	placeLegend(p, !down, false)
-	if legend {
-		p.Legend.Add("shaded: 95% CI")
-	}
-	return p, series, nil
+	return p, len(lines), nil
 }
 
-// fatesPlot draws the fate fractions as grouped bars with 95% intervals.
-func fatesPlot(ds *analysis.Dataset, labels map[string]string, legend bool) (*plot.Plot, bool) {
+// band is a filled confidence band without an outline: a
+// plotter.Polygon strokes its outline even at zero width, which PDF
+// draws as a hairline, and many hairlines over a band turn it grey.
+type band struct {
+	ring  plotter.XYs
+	color color.Color
+}
+
+// Plot implements plot.Plotter.
+func (b *band) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	pts := make([]vg.Point, len(b.ring))
+	for i, xy := range b.ring {
+		pts[i] = vg.Point{X: trX(xy.X), Y: trY(xy.Y)}
+	}
+	c.FillPolygon(b.color, c.ClipPolygonXY(pts))
+}
+
+// DataRange implements plot.DataRanger.
+func (b *band) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return plotter.XYRange(b.ring)
+}
+
+// courseSeries is the mean line of a band up to tmax (all when 0) and
+// the ends of its band, clamped to [lo, hi].
+func courseSeries(b analysis.Band, tmax, lo, hi float64) (line, upper, lower plotter.XYs) {
+	for k := range b.T {
+		if tmax > 0 && b.T[k] > tmax {
+			break
+		}
+		line = append(line, plotter.XY{X: b.T[k], Y: b.Mean[k]})
+		if !math.IsNaN(b.Lo[k]) && !math.IsNaN(b.Hi[k]) {
+			upper = append(upper, plotter.XY{X: b.T[k], Y: clamp(b.Hi[k], lo, hi)})
+			lower = append(lower, plotter.XY{X: b.T[k], Y: clamp(b.Lo[k], lo, hi)})
+		}
+	}
+	return line, upper, lower
+}
+
+// fateName is the short name of a fate on the fates axis.
+func fateName(q *analysis.Quantity) string {
+	f := strings.TrimPrefix(q.Name, "frac_")
+	switch f {
+	case "transported":
+		return "taken up"
+	case "bound_end":
+		return "bound at end"
+	case "free_end":
+		return "free at end"
+	}
+	return strings.ReplaceAll(f, "_", " ")
+}
+
+// fatesPlot draws the fractions of released molecules by fate: per fate,
+// one point per condition (mean) with its 95% interval clipped to [0, 1].
+// When the fractions span more than a decade the axis is logarithmic, so
+// that a fate of 1% shows next to one of 90%.
+func fatesPlot(ds *analysis.Dataset) (*plot.Plot, bool) {
 	var fates []string
+	var names []string
 	for _, c := range ds.Conditions {
 		for _, q := range c.Quantities {
-			if f, ok := strings.CutPrefix(q.Name, "frac_"); ok && !contains(fates, f) {
-				fates = append(fates, f)
+			if analysis.RoleOf(results.Column{Name: q.Name, Unit: q.Unit, Role: q.Role}) == results.RoleFraction &&
+				strings.HasPrefix(q.Name, "frac_") && !slices.Contains(fates, q.Name) {
+				fates = append(fates, q.Name)
+				names = append(names, fateName(q))
 			}
 		}
 	}
 	// Leave out fates that are zero everywhere.
-	kept := fates[:0]
-	for _, f := range fates {
+	var keptF, keptN []string
+	for k, f := range fates {
 		for _, c := range ds.Conditions {
-			if q := c.Quantity("frac_" + f); q != nil && analysis.Describe(q.Values).Max != 0 {
-				kept = append(kept, f)
+			if q := c.Quantity(f); q != nil && analysis.Describe(q.Values).Max != 0 {
+				keptF, keptN = append(keptF, f), append(keptN, names[k])
 				break
 			}
 		}
 	}
-	fates = kept
+	fates, names = keptF, keptN
 	if len(fates) == 0 {
 		return nil, false
 	}
-	p := newPlot("fate of released molecules (mean, 95% CI)", "", "fraction of released (%)")
-	b := &bars{categories: len(fates)}
+	d := &dots{categories: len(fates)}
+	minPos, maxV := math.Inf(1), 0.0
 	for i, c := range ds.Conditions {
-		s := barSeries{color: Palette[i%len(Palette)], label: labels[c.Name]}
+		s := dotSeries{color: Palette[i%len(Palette)]}
 		for _, f := range fates {
 			v := analysis.Summary{Mean: math.NaN(), CI95: [2]float64{math.NaN(), math.NaN()}}
-			if q := c.Quantity("frac_" + f); q != nil {
+			if q := c.Quantity(f); q != nil {
 				v = analysis.Describe(q.Values)
 			}
-			s.mean = append(s.mean, 100*v.Mean)
-			s.lo = append(s.lo, 100*v.CI95[0])
-			s.hi = append(s.hi, 100*v.CI95[1])
+			s.mean = append(s.mean, v.Mean)
+			s.lo = append(s.lo, clamp(v.CI95[0], 0, 1))
+			s.hi = append(s.hi, clamp(v.CI95[1], 0, 1))
+			if v.Mean > 0 {
+				minPos = math.Min(minPos, v.Mean)
+			}
+			maxV = math.Max(maxV, v.Mean)
 		}
-		b.series = append(b.series, s)
+		d.series = append(d.series, s)
 	}
-	p.Add(b)
-	names := make([]string, len(fates))
-	for i, f := range fates {
-		names[i] = strings.ReplaceAll(f, "_", " ")
-	}
+	p := newPlot("fate of released molecules", "", "fraction")
+	p.Add(d)
 	p.NominalX(names...)
-	p.X.Tick.Label.Font.Size = 11
-	p.Y.Min = 0
-	if legend && len(ds.Conditions) > 1 {
-		for i := range b.series {
-			p.Legend.Add(b.series[i].label, &b.series[i])
-		}
-		placeLegend(p, true, false)
+	p.X.Tick.Label.Font.Size = 10.5
+	if maxV > 10*minPos {
+		d.log = true
+		d.floor = math.Pow(10, math.Floor(math.Log10(minPos))-0.3)
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = inRange{plot.LogTicks{Prec: -1}}
+		p.Y.Min, p.Y.Max = d.floor, math.Min(1.5, math.Pow(10, math.Ceil(math.Log10(maxV)+0.05)))
+	} else {
+		p.Y.Min = 0
 	}
 	return p, true
 }
 
 // dosePlot draws one quantity against the dose of a sweep: mean ± 95% CI
-// per dose and the Hill fit when there is one.
-func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.Plot, error) {
+// per dose, and the Hill fit when the dose is a concentration and there is
+// one (a Hill curve of a diffusion coefficient means nothing).
+func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.Plot, bool, error) {
 	var fit *analysis.DoseFit
 	fits := analysis.DoseResponse(ds.Conditions)
 	for i := range fits {
@@ -605,10 +945,20 @@ func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.
 		for _, q := range ds.Conditions[0].Quantities {
 			present = append(present, q.Name)
 		}
-		return nil, fmt.Errorf("figure: no dose–response of %q: missing or constant (quantities: %s)", quantity, strings.Join(present, ", "))
+		return nil, false, fmt.Errorf("figure: no dose–response of %q: missing or constant (quantities: %s)", quantity, strings.Join(present, ", "))
 	}
-	unit := analysis.DisplayUnit(sw.Unit)
-	p := newPlot(quantity+" against "+sw.Key, axisLabel(sw.Key, unit), axisLabel(quantity, fit.Unit))
+	unit := analysis.PrettyUnit(analysis.DisplayUnit(sw.Unit))
+	label, ylabel := quantity, analysis.AxisLabel(quantity, fit.Unit)
+	if q := ds.Conditions[0].Quantity(quantity); q != nil {
+		if q.Label != "" {
+			label = q.Label
+		}
+		// The title names the quantity; the axis says what it counts, in
+		// which unit (a long rotated label would squeeze the panel).
+		ylabel = yAxis(results.Column{Name: q.Name, Unit: q.Unit, Role: q.Role, Label: label})
+	}
+	key := sweepLabel(sw.Key)
+	p := newPlot(label+" against "+key, analysis.AxisLabel(key, analysis.DisplayUnit(sw.Unit)), ylabel)
 	logX := true
 	for _, pt := range fit.Points {
 		logX = logX && pt.Dose > 0
@@ -629,7 +979,9 @@ func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.
 		pts[i] = struct{ x, y, lo, hi float64 }{pt.Dose, pt.Summary.Mean, pt.Summary.CI95[0], pt.Summary.CI95[1]}
 	}
 	col := Palette[0]
-	fitted := fit.Err == nil // with standard errors: the curve is identified
+	// With standard errors the curve is identified; a Hill curve only
+	// describes a concentration.
+	fitted := fit.Err == nil && analysis.IsConcentration(analysis.DisplayUnit(sw.Unit))
 	if fitted {
 		lo, hi := fit.Points[0].Dose, fit.Points[len(fit.Points)-1].Dose
 		var curve plotter.XYs
@@ -643,7 +995,7 @@ func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.
 		}
 		l, err := plotter.NewLine(curve)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		l.LineStyle.Color = Palette[1]
 		l.LineStyle.Width = vg.Points(1.6)
@@ -656,7 +1008,7 @@ func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.
 	} else {
 		l, err := plotter.NewLine(pts)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		l.LineStyle.Color = col
 		l.LineStyle.Width = vg.Points(1)
@@ -665,14 +1017,14 @@ func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.
 	}
 	eb, err := plotter.NewYErrorBars(pts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	eb.LineStyle.Color = col
 	eb.LineStyle.Width = vg.Points(1.2)
 	eb.CapWidth = vg.Points(6)
 	sc, err := plotter.NewScatter(pts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sc.GlyphStyle.Color = col
 	sc.GlyphStyle.Radius = vg.Points(3.5)
@@ -690,7 +1042,17 @@ func dosePlot(ds *analysis.Dataset, sw *analysis.Sweep, quantity string) (*plot.
 		// the log scale: move the legend clear of it.
 		p.Legend.XOffs = -0.5 * vg.Inch
 	}
-	return p, nil
+	return p, fitted, nil
+}
+
+// sweepLabel names a swept model value for an axis: "drugs.cocaine.concentration"
+// becomes "cocaine concentration", "species.glu.D" "glu D".
+func sweepLabel(key string) string {
+	parts := strings.Split(key, ".")
+	if len(parts) > 1 && (parts[0] == "drugs" || parts[0] == "species" || parts[0] == "sites" || parts[0] == "run") {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, " ")
 }
 
 // meanCI is points with error bars, for plotter.NewScatter and
@@ -712,70 +1074,69 @@ func (m meanCI) YError(i int) (float64, float64) {
 	return lo, hi
 }
 
-// barSeries is one condition of a grouped bar chart.
-type barSeries struct {
+// dotSeries is one condition of a dot chart.
+type dotSeries struct {
 	color        color.Color
-	label        string
 	mean, lo, hi []float64
 }
 
-// Thumbnail draws the legend swatch.
-func (s *barSeries) Thumbnail(c *draw.Canvas) {
-	r := c.Rectangle
-	pts := []vg.Point{r.Min, {X: r.Min.X, Y: r.Max.Y}, r.Max, {X: r.Max.X, Y: r.Min.Y}}
-	c.FillPolygon(s.color, c.ClipPolygonY(pts))
-}
-
-// bars is a grouped bar chart with confidence intervals: category i is
-// centred on x = i, with one bar per series side by side.
-type bars struct {
+// dots is a grouped dot chart with confidence intervals: category i is
+// centred on x = i, with one point and whisker per series side by side.
+// On a log axis (log) values at or below floor are drawn at floor.
+type dots struct {
 	categories int
-	series     []barSeries
+	series     []dotSeries
+	log        bool
+	floor      float64
 }
 
 // Plot implements plot.Plotter.
-func (b *bars) Plot(c draw.Canvas, plt *plot.Plot) {
+func (d *dots) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
-	k := float64(len(b.series))
-	group := 0.8
+	k := float64(len(d.series))
+	group := 0.7
 	w := group / k
-	ls := draw.LineStyle{Color: color.Black, Width: vg.Points(1)}
-	for j, s := range b.series {
+	y := func(v float64) vg.Length {
+		if d.log {
+			v = math.Max(v, d.floor)
+		}
+		return trY(v)
+	}
+	for j, s := range d.series {
+		ls := draw.LineStyle{Color: s.color, Width: vg.Points(1.4)}
 		for i := range s.mean {
-			if math.IsNaN(s.mean[i]) {
+			if math.IsNaN(s.mean[i]) || (d.log && s.mean[i] <= 0) {
 				continue
 			}
-			x0 := float64(i) - group/2 + float64(j)*w
-			x1 := x0 + w*0.92
-			y0, y1 := trY(0), trY(s.mean[i])
-			pts := []vg.Point{{X: trX(x0), Y: y0}, {X: trX(x0), Y: y1}, {X: trX(x1), Y: y1}, {X: trX(x1), Y: y0}}
-			c.FillPolygon(s.color, c.ClipPolygonY(pts))
+			x := trX(float64(i) - group/2 + (float64(j)+0.5)*w)
 			if !math.IsNaN(s.lo[i]) && !math.IsNaN(s.hi[i]) {
-				xm := trX((x0 + x1) / 2)
-				cap := (trX(x1) - trX(x0)) / 4
-				lo, hi := trY(s.lo[i]), trY(s.hi[i])
-				c.StrokeLines(ls, c.ClipLinesY([]vg.Point{{X: xm, Y: lo}, {X: xm, Y: hi}})...)
-				c.StrokeLines(ls, c.ClipLinesY([]vg.Point{{X: xm - cap, Y: lo}, {X: xm + cap, Y: lo}})...)
-				c.StrokeLines(ls, c.ClipLinesY([]vg.Point{{X: xm - cap, Y: hi}, {X: xm + cap, Y: hi}})...)
+				cap := vg.Points(3)
+				lo, hi := y(s.lo[i]), y(s.hi[i])
+				c.StrokeLines(ls, c.ClipLinesY([]vg.Point{{X: x, Y: lo}, {X: x, Y: hi}})...)
+				c.StrokeLines(ls, c.ClipLinesY([]vg.Point{{X: x - cap, Y: lo}, {X: x + cap, Y: lo}})...)
+				c.StrokeLines(ls, c.ClipLinesY([]vg.Point{{X: x - cap, Y: hi}, {X: x + cap, Y: hi}})...)
 			}
+			c.DrawGlyph(draw.GlyphStyle{Color: s.color, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}, vg.Point{X: x, Y: y(s.mean[i])})
 		}
 	}
 }
 
 // DataRange implements plot.DataRanger.
-func (b *bars) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax = -0.5, float64(b.categories)-0.5
+func (d *dots) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = -0.5, float64(d.categories)-0.5
 	ymin, ymax = 0, 0
-	for _, s := range b.series {
+	if d.log {
+		ymin = d.floor
+	}
+	for _, s := range d.series {
 		for i := range s.mean {
 			for _, v := range []float64{s.mean[i], s.hi[i], s.lo[i]} {
-				if !math.IsNaN(v) {
+				if !math.IsNaN(v) && (!d.log || v > 0) {
 					ymin, ymax = math.Min(ymin, v), math.Max(ymax, v)
 				}
 			}
 		}
 	}
-	ymax *= 1.08 // room for the legend's first line
 	if ymax == ymin {
 		ymax = ymin + 1
 	}
@@ -796,13 +1157,4 @@ func SeriesCount(ds *analysis.Dataset, opts Options) (int, error) {
 		n += p.series
 	}
 	return n, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/reuptake/reuptake/analysis"
 	"github.com/reuptake/reuptake/analysis/analysistest"
+	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 // toyDataset loads a synthetic run with the given conditions.
@@ -56,10 +57,11 @@ func TestPNG(t *testing.T) {
 	}
 	// Default panels: free_cleft, open_ampa, current_pA, transported and
 	// fates: 5 panels on 3 columns, 2 rows, 5 × 3.6 inches each, title
-	// 0.45 inch, at 100 dpi.
+	// 0.45 inch, legend 0.6 inch (one row of conditions, one of notes),
+	// at 100 dpi.
 	b := img.Bounds()
-	if b.Dx() != 1500 || b.Dy() != 2*360+45 {
-		t.Errorf("size %dx%d, want 1500x765", b.Dx(), b.Dy())
+	if b.Dx() != 1500 || b.Dy() != 2*360+45+60 {
+		t.Errorf("size %dx%d, want 1500x825", b.Dx(), b.Dy())
 	}
 	white, colored := 0, 0
 	seen := make([]int, 2)
@@ -175,7 +177,7 @@ func TestDosePanel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plots) != 2 || !strings.Contains(plots[0].X.Label.Text, "drug.x (uM)") {
+	if len(plots) != 2 || !strings.Contains(plots[0].X.Label.Text, "drug x (µM)") {
 		t.Fatalf("%d plots, x label %q", len(plots), plots[0].X.Label.Text)
 	}
 	var buf bytes.Buffer
@@ -192,5 +194,131 @@ func TestDosePanel(t *testing.T) {
 	}
 	if _, err := Plots(ds2, Options{Observables: []string{"nope"}}); err == nil || !strings.Contains(err.Error(), "free_cleft") {
 		t.Errorf("unknown observable: %v", err)
+	}
+}
+
+// TestOneLegend checks that the conditions are named once in the figure
+// (one legend shared by the panels), in SVG text that names generic font
+// fallbacks.
+func TestOneLegend(t *testing.T) {
+	ds := toyDataset(t, "control", "drug")
+	var buf bytes.Buffer
+	if err := Write(&buf, "svg", ds, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	for _, c := range []string{"control", "drug"} {
+		if n := strings.Count(svg, ">"+c+"<"); n != 1 {
+			t.Errorf("condition %q named %d times, want once (one shared legend)", c, n)
+		}
+	}
+	if strings.Contains(svg, "font-family:Liberation Sans;") || !strings.Contains(svg, "sans-serif") {
+		t.Error("SVG font families without a generic fallback")
+	}
+}
+
+// TestBandsBounded checks that confidence bands stay within the values a
+// quantity can take: a count whose replicates straddle zero (mean 1, SD
+// about 13) has a t band reaching far below zero, drawn from zero.
+func TestBandsBounded(t *testing.T) {
+	dir := t.TempDir()
+	cols := []results.Column{{Name: "free_cleft", Unit: "count", Role: results.RoleCount, Label: "free in the cleft", Region: "cleft"}}
+	spec := analysistest.Spec{Replicates: 4, Columns: cols, NoSummary: true,
+		Series: func(_ string, _, rep int, _ float64, out []float64) { out[0] = 1 + 10*(float64(rep)-1.5) }}
+	if _, err := analysistest.Write(dir, spec); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := analysis.Resolve(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := analysis.Load(srcs, analysis.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo := ds.Conditions[0].Courses["free_cleft"].Lo[0]; !(lo < -10) {
+		t.Fatalf("test data: band low end %g, want well below 0", lo)
+	}
+	lo, hi := bounds(results.RoleCount)
+	_, upper, lower := courseSeries(ds.Conditions[0].Courses["free_cleft"], 0, lo, hi)
+	if len(lower) == 0 {
+		t.Fatal("no band")
+	}
+	for k := range lower {
+		if lower[k].Y < 0 || upper[k].Y < lower[k].Y {
+			t.Fatalf("band [%g, %g] at t = %g: below 0 or inverted", lower[k].Y, upper[k].Y, lower[k].X)
+		}
+	}
+	if lo, hi := bounds(results.RoleFraction); lo != 0 || hi != 1 {
+		t.Errorf("fraction bounds [%g, %g], want [0, 1]", lo, hi)
+	}
+	p, _, err := coursePlot(ds, "free_cleft", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Title.Text != "free in the cleft" || p.Y.Label.Text != "molecules" {
+		t.Errorf("title %q, y label %q: want the column's label and what it counts", p.Title.Text, p.Y.Label.Text)
+	}
+}
+
+// TestDoseOnlyForConcentrations checks that a sweep of another value (a
+// diffusion coefficient) gets no dose–response panel by default and no
+// Hill fit when asked, and that a concentration sweep gets both.
+func TestDoseOnlyForConcentrations(t *testing.T) {
+	// A charge that falls along a Hill curve of the swept value (midpoint
+	// 1, slope 1), with a 2% spread over replicates.
+	hillRun := func(conds ...string) *analysis.Dataset {
+		dir := t.TempDir()
+		spec := analysistest.Spec{Replicates: 4, Conditions: conds,
+			SummaryColumns: []results.Column{{Name: "charge_fC", Unit: "fC", Role: results.RoleCharge, Label: "charge transfer"}},
+			Summary: func(cond string, _, rep int, out []float64) {
+				d, ok := analysis.ParseDose(cond)
+				if !ok {
+					t.Fatalf("condition %q is not a dose", cond)
+				}
+				out[0] = -(10 + 90/(1+d.Value)) * (1 + 0.02*(float64(rep)-1.5))
+			}}
+		if _, err := analysistest.Write(dir, spec); err != nil {
+			t.Fatal(err)
+		}
+		srcs, err := analysis.Resolve(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := analysis.Load(srcs, analysis.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ds
+	}
+	conc := hillRun("drug.x@0.1uM", "drug.x@0.3uM", "drug.x@1uM", "drug.x@3uM", "drug.x@10uM")
+	diff := hillRun("species.glu.D@0.1um_2_ms", "species.glu.D@0.3um_2_ms", "species.glu.D@1um_2_ms", "species.glu.D@3um_2_ms", "species.glu.D@10um_2_ms")
+	count := func(ds *analysis.Dataset, opts Options) (dose int, hill bool) {
+		ps, err := panels(ds, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.kind == Dose {
+				dose++
+				hill = hill || p.hill
+			}
+		}
+		return dose, hill
+	}
+	if n, hill := count(conc, Options{}); n != 1 || !hill {
+		t.Errorf("concentration sweep: %d dose panels, Hill fit %v; want 1, true", n, hill)
+	}
+	for _, f := range analysis.DoseResponse(diff.Conditions) {
+		if f.Quantity == "charge_fC" && f.Err != nil {
+			t.Fatalf("test data: the Hill fit of %s against D fails (%v); the check below would pass for that reason", f.Quantity, f.Err)
+		}
+	}
+	if n, _ := count(diff, Options{}); n != 0 {
+		t.Errorf("sweep of D: %d dose panels by default, want 0", n)
+	}
+	n, hill := count(diff, Options{Panels: []string{Dose}})
+	if n != 1 || hill {
+		t.Errorf("sweep of D, dose asked: %d panels, Hill fit %v; want 1, false", n, hill)
 	}
 }

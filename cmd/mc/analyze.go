@@ -29,7 +29,7 @@ func (f *inputFlags) register(c *cobra.Command, conditionFlag string) {
 	if conditionFlag == "condition" {
 		fl.StringArrayVar(&f.conditions, "condition", nil, "analyse only these conditions (comma-separated or repeated)")
 	}
-	fl.StringVar(&f.clearance, "clearance", "", "observable whose decay gives the clearance time constants (default free_cleft, else free_total)")
+	fl.StringVar(&f.clearance, "clearance", "", "observable whose decay gives the clearance time constants (default: the free molecules in the cleft, else in total)")
 	fl.BoolVar(&f.skipBad, "skip-bad", false, "analyse the readable files when some are empty or corrupt (they are listed on stderr)")
 	fl.IntVar(&f.workers, "workers", 0, "files read at once (default GOMAXPROCS, at most 8)")
 }

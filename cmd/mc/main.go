@@ -13,8 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/reuptake/reuptake/montecarlo/batch"
 )
 
 // exitError carries a process exit code through cobra.
@@ -40,7 +44,9 @@ func newRootCmd() *cobra.Command {
 		Long:          "reuptake simulates transmitter molecules released into a synaptic cleft, diffusing, binding receptors and being taken up by transporters, and writes the results as Parquet.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       batch.Version,
 	}
+	root.SetVersionTemplate(versionText(debug.ReadBuildInfo()))
 	root.AddCommand(newRunCmd(), newPresetsCmd(), newValidateCmd(), newInspectCmd(), newStatusCmd(),
 		newAnalyzeCmd(), newCompareCmd(), newPlotCmd(), // analysis
 		newSlurmCmd(), newMergeCmd(), // batch runs on a cluster
@@ -63,6 +69,35 @@ func newRootCmd() *cobra.Command {
 	}
 	wrapArgs(root)
 	return root
+}
+
+// versionText is what mc --version prints: the engine version, the source
+// commit and the Go toolchain, from the build information the Go linker
+// records (bi may be nil, ok false, for binaries built without it).
+func versionText(bi *debug.BuildInfo, ok bool) string {
+	commit, when, dirty := "unknown (built without VCS information: outside a git checkout, or -buildvcs=false)", "", false
+	goVersion := runtime.Version()
+	module := ""
+	if ok && bi != nil {
+		goVersion = bi.GoVersion
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			module = " (module " + v + ")"
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.time":
+				when = ", " + s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if dirty {
+		commit += " with local changes"
+	}
+	return fmt.Sprintf("mc (reuptake) %s%s\ncommit %s%s\n%s %s/%s\n", batch.Version, module, commit, when, goVersion, runtime.GOOS, runtime.GOARCH)
 }
 
 func main() {

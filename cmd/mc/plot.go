@@ -9,10 +9,12 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/reuptake/reuptake/analysis"
 	"github.com/reuptake/reuptake/analysis/figure"
+	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 // plotFlags are the flags of mc plot.
@@ -32,20 +34,27 @@ func newPlotCmd() *cobra.Command {
 	var f plotFlags
 	c := &cobra.Command{
 		Use:   "plot RUN_DIR|FILES... -o fig.png|fig.svg|fig.pdf",
-		Short: "Plot time courses with 95% CI bands, fate fractions and dose–response curves",
-		Long: `Plot draws one figure with a panel per item:
+		Short: "Plot time courses with 95% CI bands, fate fractions and dose–response curves (PNG, SVG, PDF)",
+		Long: `Plot draws one figure with a panel per item, under one legend of the
+conditions that every panel shares, with titles and axis labels from the
+files' column metadata (units as µM, µm²/ms):
 
   course  the mean time course of an observable across replicates with its
-          95% t confidence band, one colour per condition (--observable picks
-          the observables; default: the clearance observable, open receptors,
-          currents and transported)
-  fates   the fractions of released molecules by fate (transported,
-          escaped, bound, ...) as grouped bars with 95% CIs
-  dose    for a sweep (conditions key@<number><unit>), a quantity against
-          the dose, mean ± 95% CI per dose, with the Hill fit when there are
-          at least 4 doses (--dose-quantity; default charge_fC)
+          95% t confidence band (clipped to the values it can take: counts
+          ≥ 0, fractions in [0, 1]), one colour per condition (--observable
+          picks the observables; default: the clearance observable, open
+          receptors, the largest current and transported)
+  fates   the fractions of released molecules by fate (taken up, escaped,
+          bound, ...), mean and 95% CI per condition, on a log axis when
+          they span more than a decade
+  dose    for a concentration sweep (conditions key@<number><unit>), a
+          quantity against the concentration, mean ± 95% CI per dose, with
+          the Hill fit when there are at least 4 doses (--dose-quantity;
+          default the charge); other sweeps get this panel only when asked
+          (--panels dose), without a Hill fit
 
-The format follows the extension of -o: .png, .svg or .pdf.
+The default title names the model, the condition or the swept value, and
+the replicates. The format follows the extension of -o: .png, .svg or .pdf.
 
 Examples:
   mc plot out/glutamate-ca1 -o fig.png
@@ -60,9 +69,9 @@ Examples:
 	fl := c.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "output file: .png, .svg or .pdf (required)")
 	fl.StringSliceVar(&f.panels, "panels", nil, "panel kinds: course, fates, dose (default: all that apply)")
-	fl.StringSliceVar(&f.dose, "dose-quantity", nil, "quantities of the dose–response panels (default charge_fC, else decay_tau_ms)")
+	fl.StringSliceVar(&f.dose, "dose-quantity", nil, "quantities of the dose–response panels (default: the charge, else decay_tau_ms)")
 	fl.Float64Var(&f.tmax, "tmax", 0, "end of the time axis of the time courses, in ms (default: the whole run)")
-	fl.StringVar(&f.title, "title", "", "figure title (default: the input and its replicates)")
+	fl.StringVar(&f.title, "title", "", "figure title (default: the model's name, the condition or the swept value, and the replicates)")
 	fl.Float64Var(&f.width, "panel-width", 5, "panel width in inches")
 	fl.Float64Var(&f.height, "panel-height", 3.6, "panel height in inches")
 	fl.IntVar(&f.dpi, "dpi", 150, "resolution of PNG output")
@@ -106,14 +115,7 @@ func runPlot(stdout, stderr io.Writer, f *plotFlags, args []string) error {
 	}
 	title := f.title
 	if title == "" {
-		reps := 0
-		for _, c := range ds.Conditions {
-			reps = max(reps, len(c.Replicates))
-		}
-		title = fmt.Sprintf("%s: %d condition(s), %d replicates each", strings.Join(args, " "), len(ds.Conditions), reps)
-		if sw, ok := analysis.SweepOf(ds.ConditionNames()); ok {
-			title = fmt.Sprintf("%s: sweep of %s, %d replicates per condition", strings.Join(args, " "), sw.Key, reps)
-		}
+		title = plotTitle(ds)
 	}
 	opts := figure.Options{Observables: obs, Panels: f.panels, DoseQuantities: f.dose, TMax: f.tmax, Title: title,
 		PanelWidth: vg.Length(f.width) * vg.Inch, PanelHeight: vg.Length(f.height) * vg.Inch, DPI: f.dpi}
@@ -122,4 +124,67 @@ func runPlot(stdout, stderr io.Writer, f *plotFlags, args []string) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", f.out)
 	return nil
+}
+
+// plotTitle is the default figure title: the model's name (from the
+// files' metadata), the condition or what the conditions sweep, and the
+// number of replicates.
+func plotTitle(ds *analysis.Dataset) string {
+	model := ""
+	for _, fi := range ds.Files {
+		if model = modelNameOf(fi.Path); model != "" {
+			break
+		}
+	}
+	reps := 0
+	for _, c := range ds.Conditions {
+		reps = max(reps, len(c.Replicates))
+	}
+	var what string
+	switch names := ds.ConditionNames(); {
+	case len(names) == 1 && names[0] == "base":
+		what = ""
+	case len(names) == 1:
+		what = "condition " + names[0]
+	default:
+		what = fmt.Sprintf("%d conditions", len(names))
+		if sw, ok := analysis.SweepOf(names); ok {
+			what = "sweep of " + sw.Key
+		}
+	}
+	parts := []string{}
+	for _, p := range []string{model, what} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	each := ""
+	if len(ds.Conditions) > 1 {
+		each = " each"
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d replicates", reps)
+	}
+	return fmt.Sprintf("%s (%d replicates%s)", strings.Join(parts, ", "), reps, each)
+}
+
+// modelNameOf is the name of the model a results file was written from
+// (the name field of the model YAML in its metadata), or "".
+func modelNameOf(path string) string {
+	f, err := results.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	src, ok := f.Lookup(results.MetaModel)
+	if !ok {
+		return ""
+	}
+	var m struct {
+		Name string `yaml:"name"`
+	}
+	if yaml.Unmarshal([]byte(src), &m) != nil {
+		return ""
+	}
+	return m.Name
 }

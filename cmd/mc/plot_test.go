@@ -65,7 +65,7 @@ func TestPlotPNGAndSVG(t *testing.T) {
 		}
 	}
 	all := strings.Join(texts, "|")
-	if paths < 10 || !strings.Contains(all, "time (ms)") || !strings.Contains(all, "free_cleft (molecules)") || !strings.Contains(all, "drug") {
+	if paths < 10 || !strings.Contains(all, "time (ms)") || !strings.Contains(all, "free molecules in the cleft") || !strings.Contains(all, "condition drug") || !strings.Contains(all, "drug") {
 		t.Errorf("SVG: %d paths, texts %s", paths, all)
 	}
 	if strings.Contains(all, "control") {

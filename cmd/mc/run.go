@@ -11,20 +11,22 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/reuptake/reuptake/agents"
+	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/batch"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
-	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 // runFlags are the flags shared by run and slurm.
@@ -55,13 +57,18 @@ func (f *runFlags) register(c *cobra.Command) {
 	fl.IntVarP(&f.workers, "workers", "w", 0, "worker goroutines (default GOMAXPROCS); never changes the results")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default out/<model name>)")
 	fl.StringArrayVar(&f.sets, "set", nil, "override a model value, e.g. --set 'run.duration=2 ms' (repeatable)")
-	fl.Var(&drugFlag{f}, "drug", "add a drug of the built-in table at a clamped concentration, e.g. --drug cocaine=1uM (repeatable; same as --set 'drugs.cocaine.concentration=1 uM'); see docs/pharmacology.md")
-	fl.StringArrayVar(&f.sweeps, "sweep", nil, "sweep a model value over a list, one condition each: --sweep 'species.glu.D=0.2 um^2/ms,0.33 um^2/ms' (repeatable: cartesian product)")
+	fl.Var(&drugFlag{f}, "drug", "add a drug of the built-in table at a clamped concentration, e.g. cocaine=1uM (repeatable; docs/pharmacology.md)")
+	fl.StringArrayVar(&f.sweeps, "sweep", nil, "sweep a model value, one condition per value, e.g. 'species.glu.D=0.2 um^2/ms,0.4 um^2/ms' (repeatable: all combinations)")
 	fl.IntVar(&f.task, "task", -1, "run only part i of --tasks (default $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN, else 0)")
 	fl.IntVar(&f.tasks, "tasks", 0, "number of tasks the run is split into (default $SLURM_ARRAY_TASK_COUNT, else 1)")
 	fl.IntVar(&f.chunk, "replicates-per-part", 16, "replicates per Parquet part (the unit of resume)")
 	fl.BoolVar(&f.resume, "resume", false, "finish an interrupted run in --out: compute only missing or corrupt parts")
 	fl.BoolVar(&f.force, "force", false, "replace an existing run in --out")
+	// -1 means "not given" for --seed and --task; their usage says what
+	// the default is, so the help must not add "(default -1)".
+	for _, n := range []string{"seed", "task"} {
+		fl.Lookup(n).DefValue = "0"
+	}
 	// Drugs become --set overrides before the command runs, so that every
 	// command sharing these flags (run, slurm) passes them on as such.
 	prev := c.PreRunE
@@ -162,12 +169,22 @@ func (f *runFlags) mergeDrugs() {
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
-		Use:   "run [model.yaml]",
+		Use:   "run [model.yaml | --resume RUN_DIR]",
 		Short: "Run a model (default: the built-in CA1 glutamate synapse) and write Parquet results",
 		Long: `Run simulates every replicate of a model (a YAML file, or a preset) and writes
 timeseries and summary tables as Parquet under --out, then prints a summary
 (mean ± SE over replicates). Results depend only on the model, the seed and the
-replicate index: never on --workers or on how the run is split into --tasks.`,
+replicate index: never on --workers or on how the run is split into --tasks.
+
+An interrupted run (Ctrl-C, a killed job) keeps its complete parts;
+'mc run --resume RUN_DIR' finishes it with the model and settings recorded
+in the run, computing only the missing parts, to the same bits.`,
+		Example: `  mc run                                   # the default preset, 16 replicates, into out/glutamate-ca1
+  mc run --preset dopamine-striatum -n 64 --seed 7 --out out/da
+  mc run model.yaml --set 'run.duration=2 ms' --drug cocaine=1uM
+  mc run --sweep 'drugs.cocaine.concentration=0.1 uM,1 uM,10 uM' --preset dopamine-striatum
+  mc run --resume out/da                   # finish an interrupted run
+  mc run model.yaml --tasks 4 --task 2     # part 3 of 4 (mc slurm writes the job array)`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkRunFlags(&f, cmd.Flags().Changed); err != nil {
@@ -177,6 +194,7 @@ replicate index: never on --workers or on how the run is split into --tasks.`,
 		},
 	}
 	f.register(c)
+	c.Flags().Lookup("resume").Usage = "finish an interrupted run: mc run --resume RUN_DIR (the model and settings come from the run)"
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	c.Flags().BoolVar(&f.jsonOut, "json", false, "print the summary as JSON")
 	return c
@@ -391,7 +409,14 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	// on, also while a large model is still being built.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	name, plan, err := buildPlanCtx(ctx, f, args)
+	var name string
+	var plan batch.Plan
+	var err error
+	if rdir, ok := resumeDir(f, args); ok {
+		name, plan, err = resumePlan(rdir, f)
+	} else {
+		name, plan, err = buildPlanCtx(ctx, f, args)
+	}
 	if err != nil {
 		return err
 	}
@@ -407,25 +432,20 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 		workers = runtime.GOMAXPROCS(0)
 	}
 	opts := batch.Options{Task: f.task, Tasks: f.tasks, Workers: workers, Resume: f.resume || f.tasks > 1}
-	var bar *progressbar.ProgressBar
+	var prog *progress
 	if !f.quiet && !f.jsonOut {
 		if fd, ok := stderr.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
-			opts.Progress = func(done, total int) {
-				if bar == nil {
-					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("replicates"),
-						progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
-				}
-				bar.Set(done)
-			}
+			prog = newProgress(stderr, plan.Conditions[0].Model.Spec.Run.Duration)
+			opts.Progress, opts.Clock = prog.replicates, prog.clock
 		}
 	}
 	start := time.Now()
 	err = batch.Run(ctx, dir, plan, opts)
-	if bar != nil {
-		bar.Finish()
+	if prog != nil {
+		prog.finish()
 	}
 	if errors.Is(err, batch.ErrInterrupted) {
-		fmt.Fprintf(stderr, "interrupted: complete parts are kept in %s; finish with: mc run ... --out %s --resume\n", dir, dir)
+		fmt.Fprintf(stderr, "interrupted: complete parts are kept in %s; finish the run with: mc run --resume %s\n", dir, dir)
 		return &exitError{exitInterrupted, err}
 	}
 	if err != nil {
@@ -434,20 +454,25 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if f.quiet {
 		return nil
 	}
-	sums, err := readSummaries(dir)
+	ds, err := loadSummaries(dir)
 	if err != nil {
 		return err
 	}
 	if f.jsonOut {
-		return writeSummaryJSON(stdout, dir, plan, sums)
+		return writeSummaryJSON(stdout, dir, plan, ds)
 	}
 	shards := ""
 	if k := plan.Conditions[0].Model.Shards(); k > 1 {
 		shards = fmt.Sprintf(", %d spatial shards per replicate", k)
 	}
-	fmt.Fprintf(stdout, "%s: %d replicate(s) × %d condition(s)%s, seed %d, task %d of %d, %s on %d worker(s)\n",
-		name, plan.Replicates, len(plan.Conditions), shards, plan.Seed, f.task, f.tasks, time.Since(start).Round(time.Millisecond), workers)
-	writeSummaryText(stdout, plan, sums)
+	task := ""
+	if f.tasks > 1 {
+		task = fmt.Sprintf(", task %d of %d", f.task, f.tasks)
+	}
+	fmt.Fprintf(stdout, "%s: %s × %s%s, seed %d%s, %s on %s\n", modelTitle(name, plan),
+		plural(plan.Replicates, "replicate"), plural(len(plan.Conditions), "condition"), shards, plan.Seed, task,
+		time.Since(start).Round(time.Millisecond), plural(workers, "worker"))
+	writeSummaryText(stdout, plan, ds)
 	fmt.Fprintf(stdout, "\nfiles: %s/{timeseries,summary}/condition=*/part-*.parquet\n", dir)
 	fmt.Fprintf(stdout, "read:  duckdb -c \"SELECT * FROM read_parquet('%s/summary/**/*.parquet', hive_partitioning=true)\"\n", dir)
 	return nil
@@ -498,114 +523,197 @@ func withResumeHint(err error, dir string) error {
 	return fmt.Errorf("%w\n%scomplete parts are kept in %s; finish with: mc run ... --out %s --resume", err, what, dir, dir)
 }
 
-// condSummary collects one condition's summary columns across replicates.
-type condSummary struct {
-	cols []results.Column
-	vals map[string][]float64
-	n    int
+// progress is mc run's progress bar on a terminal. It counts simulated
+// time, not only whole replicates: a run of one large replicate moves the
+// bar as the replicate advances. The bar's unit is a thousandth of a
+// replicate (of the first condition's duration); its text says how many
+// replicates are done and how far the simulated clock has gone.
+type progress struct {
+	bar      *progressbar.ProgressBar
+	clock    *montecarlo.Clock
+	duration float64 // ms per replicate
+	mu       sync.Mutex
+	done     int
+	total    int
+	stop     chan struct{}
+	stopped  chan struct{}
 }
 
-// readSummaries reads every summary part in dir, per condition.
-func readSummaries(dir string) (map[string]*condSummary, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "summary", "condition=*", "part-*.parquet"))
+func newProgress(w io.Writer, duration float64) *progress {
+	p := &progress{clock: &montecarlo.Clock{}, duration: duration, stop: make(chan struct{}), stopped: make(chan struct{})}
+	p.bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("starting"),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionShowElapsedTimeOnFinish())
+	go p.loop()
+	return p
+}
+
+// replicates is batch.Options.Progress.
+func (p *progress) replicates(done, total int) {
+	p.mu.Lock()
+	p.done, p.total = done, total
+	p.mu.Unlock()
+}
+
+// loop redraws the bar four times a second from the clock.
+func (p *progress) loop() {
+	defer close(p.stopped)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	max := int64(-1)
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-tick.C:
+		}
+		p.mu.Lock()
+		done, total := p.done, p.total
+		p.mu.Unlock()
+		if total == 0 {
+			continue
+		}
+		if m := int64(total) * 1000; m != max {
+			max = m
+			p.bar.ChangeMax64(m)
+		}
+		sim := p.clock.Simulated()
+		p.bar.Describe(fmt.Sprintf("%d/%d replicates, %s of %s ms simulated", done, total, msText(sim), msText(float64(total)*p.duration)))
+		_ = p.bar.Set64(min(int64(sim/p.duration*1000), max))
+	}
+}
+
+// msText prints a simulated time for the progress bar: whole
+// milliseconds from 100 ms on, else 3 significant digits.
+func msText(ms float64) string {
+	if ms >= 100 {
+		return strconv.FormatFloat(ms, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(ms, 'g', 3, 64)
+}
+
+// finish stops the redraws and clears the bar.
+func (p *progress) finish() {
+	close(p.stop)
+	<-p.stopped
+	_ = p.bar.Finish()
+}
+
+// plural is "1 replicate" or "16 replicates".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// modelTitle names the model run: the name in its file (the preset's name
+// for presets), and the file it came from when that is named otherwise.
+func modelTitle(name string, plan batch.Plan) string {
+	c := plan.Conditions[0]
+	spec, _, err := modelfile.Parse(name, []byte(c.Source))
+	if err != nil || spec.Name == "" || spec.Name == name {
+		return name
+	}
+	return fmt.Sprintf("%s (%s)", spec.Name, name)
+}
+
+// loadSummaries reads the summary tables of the run in dir with the
+// analysis package: the printed summary and mc analyze compute the same
+// per-replicate statistics (analysis.Describe).
+func loadSummaries(dir string) (*analysis.Dataset, error) {
+	if parts, _ := filepath.Glob(filepath.Join(dir, "summary", "condition=*", "*.parquet")); len(parts) == 0 {
+		return &analysis.Dataset{}, nil // a task with no part of its own, before the others wrote theirs
+	}
+	srcs, err := analysis.Resolve(filepath.Join(dir, "summary"))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*condSummary{}
-	for _, path := range files {
-		f, err := results.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("%w\nrerun with mc run ... --out %s --resume: it finds corrupt parts by their checksums and recomputes them", err, dir)
+	ds, err := analysis.Load(srcs, analysis.LoadOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%w\nrerun with mc run --resume %s: it finds corrupt parts by their checksums and recomputes them", err, dir)
+	}
+	return ds, nil
+}
+
+// summaryRow is one printed row: a summary column's label, statistics and
+// name.
+type summaryRow struct {
+	label, value, unit, name string
+}
+
+// summaryRows formats a condition's summary columns: mean ± SE over the
+// replicates, in the file's units shown as people read them (µM, µm²/ms);
+// fractions stay fractions, as in the files and mc analyze.
+func summaryRows(c *analysis.Condition) []summaryRow {
+	var rows []summaryRow
+	for _, q := range c.Quantities {
+		s := analysis.Describe(q.Values)
+		r := summaryRow{label: q.Label, unit: analysis.PrettyUnit(q.Unit), name: q.Name}
+		if r.label == "" {
+			r.label = q.Name
 		}
-		cond := strings.TrimPrefix(filepath.Base(filepath.Dir(path)), "condition=")
-		cs := out[cond]
-		if cs == nil {
-			cs = &condSummary{cols: f.Columns(), vals: map[string][]float64{}}
-			out[cond] = cs
-		}
-		cols := f.Columns()
-		err = f.Scan(func(_ int64, _ float64, v []float64) error {
-			for i, c := range cols {
-				cs.vals[c.Name] = append(cs.vals[c.Name], v[i])
+		switch {
+		case s.N == 0:
+			r.value = "n/a"
+		case s.N == 1 || s.SE < 1e-12*math.Abs(s.Mean): // one replicate, or identical values
+			r.value = fmt.Sprintf("%.4g", s.Mean)
+			if s.N > 1 {
+				r.value += " ± 0"
 			}
-			cs.n++
-			return nil
-		})
-		f.Close()
-		if err != nil {
-			return nil, err
+		default:
+			r.value = fmt.Sprintf("%.4g ± %.2g", s.Mean, s.SE)
 		}
+		rows = append(rows, r)
 	}
-	return out, nil
+	return rows
 }
 
-// meanSE ignores NaN values (e.g. a half-clearance never reached).
-func meanSE(x []float64) (mean, se float64, n int) {
-	var s, ss float64
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			s += v
-			n++
-		}
-	}
-	if n == 0 {
-		return math.NaN(), math.NaN(), 0
-	}
-	mean = s / float64(n)
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			ss += (v - mean) * (v - mean)
-		}
-	}
-	if n > 1 {
-		se = math.Sqrt(ss / float64(n-1) / float64(n))
-	}
-	if se < 1e-12*math.Abs(mean) {
-		se = 0 // rounding noise of identical values
-	}
-	return mean, se, n
-}
-
-// headline maps summary columns to friendlier labels and units.
-func headline(c results.Column) (label, unit string, scale float64) {
-	switch {
-	case c.Name == "peak_conc_cleft_uM":
-		return "peak cleft transmitter", "mM", 1e-3
-	case strings.HasPrefix(c.Name, "frac_"):
-		return c.Name, "%", 100
-	}
-	return c.Name, c.Unit, 1
-}
-
-func writeSummaryText(w io.Writer, plan batch.Plan, sums map[string]*condSummary) {
-	for _, c := range plan.Conditions {
-		cs := sums[c.Name]
-		if cs == nil {
+func writeSummaryText(w io.Writer, plan batch.Plan, ds *analysis.Dataset) {
+	for _, pc := range plan.Conditions {
+		c := ds.Condition(pc.Name)
+		if c == nil {
 			continue
 		}
+		n := len(c.Replicates)
 		note := ""
-		if cs.n < plan.Replicates {
-			note = fmt.Sprintf(", %d of %d present: other tasks have not finished", cs.n, plan.Replicates)
+		if n < plan.Replicates {
+			note = fmt.Sprintf(", %d of %d present: other tasks have not finished", n, plan.Replicates)
 		}
-		fmt.Fprintf(w, "\ncondition %s (%d replicates%s): mean ± SE\n", c.Name, cs.n, note)
-		for _, col := range cs.cols {
-			label, unit, scale := headline(col)
-			m, se, n := meanSE(cs.vals[col.Name])
-			if n == 0 {
-				fmt.Fprintf(w, "  %-28s %12s\n", label, "n/a")
-				continue
+		fmt.Fprintf(w, "\ncondition %s (%s%s): mean ± SE over replicates\n", c.Name, plural(n, "replicate"), note)
+		rows := summaryRows(c)
+		wl, wv, wu := 0, 0, 0
+		for _, r := range rows {
+			wl = max(wl, utf8.RuneCountInString(r.label))
+			wv = max(wv, utf8.RuneCountInString(r.value))
+			wu = max(wu, utf8.RuneCountInString(r.unit))
+		}
+		wl = min(wl, 40)
+		for _, r := range rows {
+			label := r.label
+			if utf8.RuneCountInString(label) > wl {
+				label = string([]rune(label)[:wl-1]) + "…"
 			}
-			fmt.Fprintf(w, "  %-28s %12.4g ± %-9.2g %s\n", label, m*scale, se*scale, unit)
+			fmt.Fprintf(w, "  %s  %s  %s  %s\n", padRight(label, wl), padLeft(r.value, wv), padRight(r.unit, wu), r.name)
 		}
 	}
 }
 
-func writeSummaryJSON(w io.Writer, dir string, plan batch.Plan, sums map[string]*condSummary) error {
+func padRight(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
+}
+
+func padLeft(s string, n int) string {
+	return strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s))) + s
+}
+
+func writeSummaryJSON(w io.Writer, dir string, plan batch.Plan, ds *analysis.Dataset) error {
 	type stat struct {
-		Mean float64 `json:"mean"`
-		SE   float64 `json:"se"`
-		N    int     `json:"n"`
-		Unit string  `json:"unit"`
+		Label string  `json:"label,omitempty"`
+		Mean  float64 `json:"mean"`
+		SE    float64 `json:"se"`
+		N     int     `json:"n"`
+		Unit  string  `json:"unit"`
 	}
 	type cond struct {
 		Replicates int             `json:"replicates"`
@@ -616,22 +724,19 @@ func writeSummaryJSON(w io.Writer, dir string, plan batch.Plan, sums map[string]
 		Seed       uint64          `json:"seed"`
 		Conditions map[string]cond `json:"conditions"`
 	}{Dir: dir, Seed: plan.Seed, Conditions: map[string]cond{}}
-	names := make([]string, 0, len(sums))
-	for k := range sums {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		cs := sums[k]
-		c := cond{Replicates: cs.n, Summary: map[string]stat{}}
-		for _, col := range cs.cols {
-			m, se, n := meanSE(cs.vals[col.Name])
-			if n == 0 {
-				m, se = 0, 0
-			}
-			c.Summary[col.Name] = stat{m, se, n, col.Unit}
+	finite := func(v float64) float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0 // JSON has no NaN; n says how many values there were
 		}
-		out.Conditions[k] = c
+		return v
+	}
+	for _, c := range ds.Conditions {
+		jc := cond{Replicates: len(c.Replicates), Summary: map[string]stat{}}
+		for _, q := range c.Quantities {
+			s := analysis.Describe(q.Values)
+			jc.Summary[q.Name] = stat{q.Label, finite(s.Mean), finite(s.SE), s.N, q.Unit}
+		}
+		out.Conditions[c.Name] = jc
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -72,10 +72,13 @@ or T suffix.`,
 	fl := c.Flags()
 	// The run flags whose meaning differs in a job script.
 	fl.Lookup("tasks").Usage = "number of array tasks (required): the job array 0..N-1"
-	fl.Lookup("task").Usage = "not used: each array task takes its index from $SLURM_ARRAY_TASK_ID"
 	fl.Lookup("workers").Usage = "worker goroutines per task (default $SLURM_CPUS_PER_TASK, that is --cpus-per-task)"
 	fl.Lookup("resume").Usage = "complete the run already in --out (same model, seed and counts) with this job"
-	fl.Lookup("force").Usage = "not available: remove an old run directory yourself"
+	// --task and --force do not apply to a job script (each array task takes
+	// its index from Slurm; one task must not delete the others' parts):
+	// hidden from the help, refused with a reason if given.
+	_ = fl.MarkHidden("task")
+	_ = fl.MarkHidden("force")
 	fl.Lookup("out").Usage = "run directory, seen by every node (default out/<model name>); made absolute"
 	fl.StringVar(&f.time, "time", "", "time limit of each array task, in Slurm's format (required), e.g. 30, 2:00:00, 1-12")
 	fl.StringVar(&f.mem, "mem", "", "memory of each array task (required), e.g. 2G, 500M")

@@ -14,7 +14,14 @@ func newStatusCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "status DIR",
 		Short: "List the done, missing and corrupt parts of a run directory",
-		Args:  cobra.ExactArgs(1),
+		Long: `Status reads a run directory's manifest and completion records and checks its
+Parquet parts (with --verify, their checksums too): it prints one line per
+part that is missing or corrupt, with its condition and replicates, then the
+counts. Exit status 0 when the run is complete, 1 when parts are missing or
+corrupt: finish those with 'mc run --resume DIR'.`,
+		Example: `  mc status out/glutamate-ca1
+  mc status /scratch/$USER/run1 --verify=false   # faster: trust the records`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			rep, err := batch.Inspect(dir, verify)

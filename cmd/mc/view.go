@@ -171,4 +171,3 @@ func writeViewFile(path string, data []byte) error {
 	}
 	return nil
 }
-

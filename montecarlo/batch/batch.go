@@ -510,9 +510,13 @@ type Options struct {
 	Task, Tasks int
 	Workers     int
 	Resume      bool // skip parts that are done (always true for a fresh directory)
-	// Progress, if set, is called after each replicate with the number of
-	// replicates done and to do in this task.
+	// Progress, if set, is called once before the first replicate (done
+	// 0) and after each replicate with the number of replicates done and
+	// to do in this task.
 	Progress func(done, total int)
+	// Clock, if set, advances with the simulated time of the replicates in
+	// flight (montecarlo.Clock), for progress within replicates.
+	Clock *montecarlo.Clock
 	// OnPart, if set, is called after each part completes.
 	OnPart func(u Unit, summary []montecarlo.Replicate)
 }
@@ -583,6 +587,9 @@ func Run(ctx context.Context, dir string, p Plan, o Options) error {
 		}
 	}
 	done := 0
+	if o.Progress != nil {
+		o.Progress(0, total)
+	}
 	tick := func() {
 		done++
 		if o.Progress != nil {
@@ -787,7 +794,7 @@ func runUnit(ctx context.Context, dir string, p Plan, u Unit, o Options, tick fu
 		reps = append(reps, r)
 	}
 	var kept []montecarlo.Replicate
-	err = montecarlo.Runner{Workers: o.Workers}.Run(ctx, m, p.Seed, reps, func(r montecarlo.Replicate) error {
+	err = montecarlo.Runner{Workers: o.Workers, Clock: o.Clock}.Run(ctx, m, p.Seed, reps, func(r montecarlo.Replicate) error {
 		for i, row := range r.Rows {
 			if err := ts.Write(int64(r.Index), r.T[i], row); err != nil {
 				return err
