@@ -424,10 +424,13 @@ func (e *Engine) parallel(f func(*Engine)) {
 // of a replicate, in batches; the caller takes part. Tasks are handed out by an atomic counter, so a
 // batch needs no lock. A step has three short batches, so waking parked
 // goroutines through the scheduler for each would dominate small steps:
-// idle workers first spin on the batch generation for a while (yielding
-// now and then, so an oversubscribed machine still makes progress) and
-// only then park on their channel; the caller likewise spins, then
-// yields, until every worker has reported the batch done.
+// idle workers first spin on the batch generation for a while and only
+// then park on their channel; the caller likewise spins until every worker
+// has reported the batch done. The spin is a plain load loop, yielding
+// only rarely (every poolYield polls, so that an oversubscribed machine
+// still makes progress): runtime.Gosched takes the scheduler's global run
+// queue lock, which 15 pollers yielding every few microseconds would fight
+// over (benchmarks/README.md has the measurements of both).
 type workPool struct {
 	workers []poolWorker
 	gen     atomic.Uint64 // batch generation, polled by idle workers
@@ -444,8 +447,13 @@ type poolWorker struct {
 	_      [48]byte // keep workers' flags on separate cache lines
 }
 
-// poolSpin is how many polls an idle worker makes before parking.
-const poolSpin = 20000
+// poolSpin is how many polls an idle worker makes before parking (some
+// hundreds of microseconds, longer than a phase of a step), and poolYield
+// how often a spinning goroutine yields.
+const (
+	poolSpin  = 1 << 17
+	poolYield = 1 << 12
+)
 
 func newWorkPool(workers int) *workPool {
 	p := &workPool{workers: make([]poolWorker, workers-1)}
@@ -461,7 +469,7 @@ func (p *workPool) loop(w *poolWorker, seen uint64) {
 	for {
 		g := p.gen.Load()
 		for i := 0; g == seen && i < poolSpin; i++ {
-			if i&63 == 63 {
+			if i&(poolYield-1) == poolYield-1 {
 				runtime.Gosched()
 			}
 			g = p.gen.Load()
@@ -498,7 +506,7 @@ func (p *workPool) run(subs []*Engine, fn func(*Engine)) {
 	}
 	p.work()
 	for i := 0; p.pending.Load() > 0; i++ {
-		if i&63 == 63 {
+		if i&(poolYield-1) == poolYield-1 {
 			runtime.Gosched()
 		}
 	}
