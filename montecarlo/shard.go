@@ -439,6 +439,7 @@ type workPool struct {
 	next    atomic.Int64
 	subs    []*Engine
 	fn      func(*Engine)
+	spin    int // polls before an idle worker parks
 }
 
 type poolWorker struct {
@@ -455,8 +456,12 @@ const (
 	poolYield = 1 << 12
 )
 
-func newWorkPool(workers int) *workPool {
-	p := &workPool{workers: make([]poolWorker, workers-1)}
+func newWorkPool(workers int) *workPool { return newWorkPoolSpin(workers, poolSpin) }
+
+// newWorkPoolSpin is newWorkPool with idle workers parking after spin
+// polls (tests park them at once to exercise the hand-shake).
+func newWorkPoolSpin(workers, spin int) *workPool {
+	p := &workPool{workers: make([]poolWorker, workers-1), spin: spin}
 	for i := range p.workers {
 		w := &p.workers[i]
 		w.wake = make(chan struct{}, 1)
@@ -468,7 +473,7 @@ func newWorkPool(workers int) *workPool {
 func (p *workPool) loop(w *poolWorker, seen uint64) {
 	for {
 		g := p.gen.Load()
-		for i := 0; g == seen && i < poolSpin; i++ {
+		for i := 0; g == seen && i < p.spin; i++ {
 			if i&(poolYield-1) == poolYield-1 {
 				runtime.Gosched()
 			}
@@ -487,6 +492,13 @@ func (p *workPool) loop(w *poolWorker, seen uint64) {
 		}
 		if g == 0 {
 			return // closed
+		}
+		if g == seen {
+			// A wake-up sent for the batch this worker has already done:
+			// it finished, spun and parked before the caller's wake-up
+			// loop reached it. Working and counting the batch again would
+			// let the caller go on while another worker is still busy.
+			continue
 		}
 		seen = g
 		p.work()
