@@ -8,16 +8,15 @@ import (
 )
 
 // concurrentChecks are the checks that step replicates or shards on
-// several goroutines. Under the race detector (CI's short pass, go test
+// several goroutines (the shard-boundary statistics step their shards on
+// one). Under the race detector (CI's short pass, go test
 // -race -short) only these run: the others are single-goroutine
 // statistics on models of their own, where the detector has nothing to
 // find, and they run, all of them, in the plain go test ./... of the same
 // CI job (and in mc validate). They made up most of the race pass.
 var concurrentChecks = map[string]bool{
-	"determinism":                                  true,
-	"shard determinism across workers":             true,
-	"T1 free diffusion across shard boundaries":    true,
-	"surface binding flux across shard boundaries": true,
+	"determinism":                      true, // Runner with 1, 2 and 8 workers
+	"shard determinism across workers": true, // a sharded replicate on 1, 2 and 8 workers
 }
 
 // TestChecks runs every check (only the Quick ones with -short, and of
