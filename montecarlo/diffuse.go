@@ -43,6 +43,13 @@ func (e *Engine) diffuse() {
 			if b := m.fast.box[v]; b >= 0 {
 				// Next to a wall: try the fold box before tracing.
 				x, y, z, ok := m.fast.boxes[b].fold(mol.X[i], mol.Y[i], mol.Z[i], d)
+				if !ok {
+					// A membrane with sites in the way: fold across it
+					// when the tile it meets stops nothing (fastpath.go).
+					var q [3]float64
+					q, ok = m.fast.foldTiles(b, g, e.stopAt, [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}, d)
+					x, y, z = q[0], q[1], q[2]
+				}
 				if ok {
 					mol.X[i], mol.Y[i], mol.Z[i] = x, y, z
 					ix, iy, iz := int((x-ox)*inv), int((y-oy)*inv), int((z-oz)*inv)

@@ -21,6 +21,19 @@ const maxBoxGrowth = 4
 type fastPath struct {
 	box   []int32 // per voxel: index into boxes, or -1
 	boxes []foldBox
+	faces []tileFaces // per box, for steps that cross a membrane with sites
+}
+
+// tileFaces describes the faces of a fold box that are membrane over their
+// whole extent, some of whose tiles can hold sites (so they cannot be
+// folded blindly). A step that crosses one such face once, at a tile whose
+// site stops nothing now (most tiles of a sparsely covered membrane), is
+// still a specular reflection: foldTiles finds the tile by arithmetic and
+// folds, where tracing would walk the voxels to the same answer.
+type tileFaces struct {
+	lo, hi         [3]int32 // voxel coordinates of the box's corners (inclusive)
+	tileLo, tileHi [3]bool  // the face is membrane tiles over its whole extent
+	any            bool
 }
 
 // buildFastPath computes fold boxes for the free voxels that have a
@@ -92,6 +105,10 @@ func buildFastPath(g *space.Grid, reactive []bool) fastPath {
 			fb.hi[a] = g.Origin[a] + float64(hi[a]+1)*g.H
 		}
 		any := false
+		var tf tileFaces
+		for a := 0; a < 3; a++ {
+			tf.lo[a], tf.hi[a] = int32(lo[a]), int32(hi[a])
+		}
 		for dir := 0; dir < 6; dir++ {
 			foldable := layer(lo, hi, dir, func(c [3]int) bool {
 				a := dir / 2
@@ -116,12 +133,35 @@ func buildFastPath(g *space.Grid, reactive []bool) fastPath {
 				fb.foldHi[dir/2] = foldable
 			}
 			any = any || foldable
+			if foldable {
+				continue
+			}
+			tiled := layer(lo, hi, dir, func(c [3]int) bool {
+				a := dir / 2
+				if c[a] < 0 || c[a] >= n[a] || g.Kind(g.Index(c[0], c[1], c[2])) != space.Wall {
+					return false
+				}
+				inside := c
+				if dir%2 == 0 {
+					inside[a]++
+				} else {
+					inside[a]--
+				}
+				return g.TileAt(g.Index(inside[0], inside[1], inside[2]), dir) != space.NoTile
+			})
+			if dir%2 == 0 {
+				tf.tileLo[dir/2] = tiled
+			} else {
+				tf.tileHi[dir/2] = tiled
+			}
+			tf.any = tf.any || tiled
 		}
-		if !any && lo == [3]int{i, j, k} && hi == lo {
+		if !any && !tf.any && lo == [3]int{i, j, k} && hi == lo {
 			continue // a lone voxel with nothing to fold: tracing is as fast
 		}
 		fp.box[v] = int32(len(fp.boxes))
 		fp.boxes = append(fp.boxes, fb)
+		fp.faces = append(fp.faces, tf)
 	}
 	return fp
 }
@@ -156,6 +196,79 @@ func (b *foldBox) fold1(a int, x float64) (float64, bool) {
 		return x, b.foldLo[a] && x < b.hi[a]
 	}
 	return x, true
+}
+
+// foldTiles tries the fast path for a step from p by d inside box b that
+// the plain fold refused: it succeeds when the step crosses exactly one
+// face of the box that is membrane tiles (tileFaces), once, at a tile
+// whose site stops nothing (stopAt false), folds across plain walls on the
+// other axes at most once each, and ends in the box. Reflections across
+// the axis-aligned faces of a box act on each axis alone, so the point
+// where the path meets the membrane is, on each other axis, the straight
+// path at that parameter folded once. On success it returns the end point
+// (the exact specular reflection, as a trace would give it); otherwise the
+// caller traces (which also decides hits on tiles with sites).
+func (fp *fastPath) foldTiles(b int32, g *space.Grid, stopAt []bool, p, d [3]float64) ([3]float64, bool) {
+	var end [3]float64
+	tf := &fp.faces[b]
+	if !tf.any {
+		return end, false
+	}
+	bx := &fp.boxes[b]
+	hit, hiSide := -1, false
+	for a := 0; a < 3; a++ {
+		x := p[a] + d[a]
+		if x >= bx.hi[a] {
+			switch {
+			case tf.tileHi[a] && hit < 0:
+				hit, hiSide = a, true
+			case !bx.foldHi[a]:
+				return end, false
+			}
+			x = 2*bx.hi[a] - x
+		} else if x < bx.lo[a] {
+			switch {
+			case tf.tileLo[a] && hit < 0:
+				hit = a
+			case !bx.foldLo[a]:
+				return end, false
+			}
+			x = 2*bx.lo[a] - x
+		}
+		if !(x >= bx.lo[a] && x < bx.hi[a]) {
+			return end, false
+		}
+		end[a] = x
+	}
+	if hit < 0 {
+		return end, false
+	}
+	face, ci := bx.lo[hit], tf.lo[hit]
+	dir := 2 * hit
+	if hiSide {
+		face, ci, dir = bx.hi[hit], tf.hi[hit], dir+1
+	}
+	s := (face - p[hit]) / d[hit]
+	var c [3]int
+	inv := 1 / g.H
+	for a := 0; a < 3; a++ {
+		if a == hit {
+			c[a] = int(ci)
+			continue
+		}
+		q := p[a] + s*d[a]
+		if q >= bx.hi[a] {
+			q = 2*bx.hi[a] - q
+		} else if q < bx.lo[a] {
+			q = 2*bx.lo[a] - q
+		}
+		c[a] = min(max(int((q-g.Origin[a])*inv), int(tf.lo[a])), int(tf.hi[a]))
+	}
+	t := g.TileAt(g.Index(c[0], c[1], c[2]), dir)
+	if t == space.NoTile || stopAt[t] {
+		return end, false
+	}
+	return end, true
 }
 
 // buildFast marks the membrane regions that can hold sites and builds the

@@ -424,10 +424,13 @@ func (e *Engine) parallel(f func(*Engine)) {
 // of a replicate, in batches; the caller takes part. Tasks are handed out by an atomic counter, so a
 // batch needs no lock. A step has three short batches, so waking parked
 // goroutines through the scheduler for each would dominate small steps:
-// idle workers first spin on the batch generation for a while (yielding
-// now and then, so an oversubscribed machine still makes progress) and
-// only then park on their channel; the caller likewise spins, then
-// yields, until every worker has reported the batch done.
+// idle workers first spin on the batch generation for a while and only
+// then park on their channel; the caller likewise spins until every worker
+// has reported the batch done. The spin is a plain load loop, yielding
+// only rarely (every poolYield polls, so that an oversubscribed machine
+// still makes progress): runtime.Gosched takes the scheduler's global run
+// queue lock, which 15 pollers yielding every few microseconds would fight
+// over (benchmarks/README.md has the measurements of both).
 type workPool struct {
 	workers []poolWorker
 	gen     atomic.Uint64 // batch generation, polled by idle workers
@@ -436,6 +439,7 @@ type workPool struct {
 	next    atomic.Int64
 	subs    []*Engine
 	fn      func(*Engine)
+	spin    int // polls before an idle worker parks
 }
 
 type poolWorker struct {
@@ -444,11 +448,20 @@ type poolWorker struct {
 	_      [48]byte // keep workers' flags on separate cache lines
 }
 
-// poolSpin is how many polls an idle worker makes before parking.
-const poolSpin = 20000
+// poolSpin is how many polls an idle worker makes before parking (some
+// hundreds of microseconds, longer than a phase of a step), and poolYield
+// how often a spinning goroutine yields.
+const (
+	poolSpin  = 1 << 17
+	poolYield = 1 << 12
+)
 
-func newWorkPool(workers int) *workPool {
-	p := &workPool{workers: make([]poolWorker, workers-1)}
+func newWorkPool(workers int) *workPool { return newWorkPoolSpin(workers, poolSpin) }
+
+// newWorkPoolSpin is newWorkPool with idle workers parking after spin
+// polls (tests park them at once to exercise the hand-shake).
+func newWorkPoolSpin(workers, spin int) *workPool {
+	p := &workPool{workers: make([]poolWorker, workers-1), spin: spin}
 	for i := range p.workers {
 		w := &p.workers[i]
 		w.wake = make(chan struct{}, 1)
@@ -460,8 +473,8 @@ func newWorkPool(workers int) *workPool {
 func (p *workPool) loop(w *poolWorker, seen uint64) {
 	for {
 		g := p.gen.Load()
-		for i := 0; g == seen && i < poolSpin; i++ {
-			if i&63 == 63 {
+		for i := 0; g == seen && i < p.spin; i++ {
+			if i&(poolYield-1) == poolYield-1 {
 				runtime.Gosched()
 			}
 			g = p.gen.Load()
@@ -479,6 +492,13 @@ func (p *workPool) loop(w *poolWorker, seen uint64) {
 		}
 		if g == 0 {
 			return // closed
+		}
+		if g == seen {
+			// A wake-up sent for the batch this worker has already done:
+			// it finished, spun and parked before the caller's wake-up
+			// loop reached it. Working and counting the batch again would
+			// let the caller go on while another worker is still busy.
+			continue
 		}
 		seen = g
 		p.work()
@@ -498,7 +518,7 @@ func (p *workPool) run(subs []*Engine, fn func(*Engine)) {
 	}
 	p.work()
 	for i := 0; p.pending.Load() > 0; i++ {
-		if i&63 == 63 {
+		if i&(poolYield-1) == poolYield-1 {
 			runtime.Gosched()
 		}
 	}

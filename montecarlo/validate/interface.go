@@ -15,6 +15,13 @@ import (
 // SE). Stepping with the start region's D everywhere (the Itô convention)
 // would give 10/11 ≈ 0.91 in the first row: the check guards the engine's
 // Metropolis–Hastings treatment of D and α interfaces.
+//
+// Duration: the slowest mode of the slow half relaxes in (2L)²/(π²D) ≈
+// 0.04 ms (L = 0.1 µm, D = 0.1 µm²/ms); 1 ms is ten times the
+// conservative L²/D = 0.1 ms, so the start (0.5 in the slow half)
+// leaves at most 0.3·e⁻¹⁰ ≈ 1.4·10⁻⁵ of the 1/5 row, 0.003 of its SE
+// (0.004 with 10⁴ molecules). It was 2 ms, twice the cost for nothing
+// the SE can see.
 func checkInterface(seed uint64) []Result {
 	const n = 10000
 	var out []Result
@@ -26,7 +33,7 @@ func checkInterface(seed uint64) []Result {
 			Geometry: montecarlo.GeometrySpec{Kind: "box", Box: space.BoxSpec{Size: [3]float64{0.2, 0.06, 0.06}, Voxel: 0.02,
 				Regions: []space.BoxRegion{{Name: "slow", Hi: [3]float64{0.1, 0.06, 0.06}}}}},
 			Species: []montecarlo.SpeciesSpec{{Name: "x", D: 1, DRegion: map[string]float64{"slow": 0.1}}},
-			Run:     montecarlo.RunSpec{Dt: 1e-4, Duration: 2, SampleInterval: 2},
+			Run:     montecarlo.RunSpec{Dt: 1e-4, Duration: 1, SampleInterval: 1},
 		}
 		if c.alpha != 1 {
 			spec.Regions = []montecarlo.RegionSpec{{Name: "slow", Alpha: c.alpha}}
@@ -41,7 +48,7 @@ func checkInterface(seed uint64) []Result {
 		for i := 0; i < n; i++ {
 			e.AddMolecule([3]float64{r.Float64() * 0.2, r.Float64() * 0.06, r.Float64() * 0.06}, 0)
 		}
-		runTo(e, m, 2) // 20 relaxation times of the slow half (L²/D = 0.1 ms)
+		runTo(e, m, 1) // 10 relaxation times of the slow half (L²/D = 0.1 ms)
 		slow := int64(0)
 		mol := e.Molecules()
 		for i := 0; i < mol.Len(); i++ {
