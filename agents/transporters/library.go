@@ -2,6 +2,7 @@ package transporters
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,6 +53,9 @@ type Model struct {
 	Outward, Inward string
 	// Scheme is the kinetic scheme in engine units.
 	Scheme agents.Scheme
+	// RateNames names, for each transition of Scheme, the parameter that
+	// is its rate (e.g. "k4"): SetRate overrides rates by these names.
+	RateNames []string
 	// Params lists every number the scheme uses, with its source.
 	Params []Param
 	// Reported lists what the sources say about derived quantities.
@@ -150,6 +154,47 @@ func (m Model) WithSubstrate(sp string) agents.Scheme {
 		}
 	}
 	return s
+}
+
+// SetRate sets the rate of every transition whose rate is the parameter
+// name (in engine units: 1/ms, or µm³/ms for a binding). It fails on a
+// name the model does not use, listing the names it does.
+func (m *Model) SetRate(name string, v float64) error {
+	found := false
+	m.Scheme.Transitions = append([]agents.Transition(nil), m.Scheme.Transitions...)
+	for i, l := range m.RateNames {
+		if l == name {
+			m.Scheme.Transitions[i].Rate = v
+			found = true
+		}
+	}
+	if !found {
+		return fmt.Errorf("model %s has no rate %q (rates: %s)", m.Name, name, strings.Join(m.RateList(), ", "))
+	}
+	return nil
+}
+
+// RateList lists the model's rate names in scheme order, each once.
+func (m *Model) RateList() []string {
+	var out []string
+	for _, l := range m.RateNames {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// IsBinding reports whether the rate name is a binding rate constant
+// (bimolecular, µm³/ms) rather than a first-order rate.
+func (m *Model) IsBinding(name string) bool {
+	for i, l := range m.RateNames {
+		if l == name {
+			k := m.Scheme.Transitions[i].Kind
+			return k == agents.Bind || k == agents.Bath
+		}
+	}
+	return false
 }
 
 // closest returns the candidate nearest to s by edit distance when it is

@@ -40,8 +40,10 @@ func (b *build) p(name string, v float64, unit, tag, src string) float64 {
 	return v
 }
 
-func (b *build) t(from, to string, kind agents.Kind, sp string, rate, charge float64) {
+// t adds a transition whose rate is the parameter named label.
+func (b *build) t(from, to string, kind agents.Kind, sp string, rate, charge float64, label string) {
 	b.m.Scheme.Transitions = append(b.m.Scheme.Transitions, agents.Transition{From: from, To: to, Kind: kind, Species: sp, Rate: rate, Charge: charge})
+	b.m.RateNames = append(b.m.RateNames, label)
 }
 
 func library() []Model {
@@ -56,11 +58,11 @@ func (b *build) cycle4(sp string, k1, km1, k2, k3, k4, charge float64) {
 	b.m.Scheme.States = []string{"To", "ToS", "TiS", "Ti"}
 	b.m.Scheme.Initial = "To"
 	b.m.Outward, b.m.Inward = "To", "Ti"
-	b.t("To", "ToS", agents.Bind, sp, k1, 0)
-	b.t("ToS", "To", agents.Unbind, sp, km1, 0)
-	b.t("ToS", "TiS", agents.FirstOrder, "", k2, 0)
-	b.t("TiS", "Ti", agents.Transport, sp, k3, charge)
-	b.t("Ti", "To", agents.FirstOrder, "", k4, 0)
+	b.t("To", "ToS", agents.Bind, sp, k1, 0, "k1")
+	b.t("ToS", "To", agents.Unbind, sp, km1, 0, "k-1")
+	b.t("ToS", "TiS", agents.FirstOrder, "", k2, 0, "k2")
+	b.t("TiS", "Ti", agents.Transport, sp, k3, charge, "k3")
+	b.t("Ti", "To", agents.FirstOrder, "", k4, 0, "k4")
 }
 
 // mm builds the one-step Michaelis–Menten carrier T + S ⇌ TS → T.
@@ -68,9 +70,9 @@ func (b *build) mm(sp string, k1, km1, kcat, charge float64) {
 	b.m.Scheme.States = []string{"T", "TS"}
 	b.m.Scheme.Initial = "T"
 	b.m.Outward, b.m.Inward = "T", "T"
-	b.t("T", "TS", agents.Bind, sp, k1, 0)
-	b.t("TS", "T", agents.Unbind, sp, km1, 0)
-	b.t("TS", "T", agents.Transport, sp, kcat, charge)
+	b.t("T", "TS", agents.Bind, sp, k1, 0, "k1")
+	b.t("TS", "T", agents.Unbind, sp, km1, 0, "k-1")
+	b.t("TS", "T", agents.Transport, sp, kcat, charge, "kcat")
 }
 
 func glt1Preset() Model {
@@ -154,12 +156,12 @@ func eaac1Grewer() Model {
 	b.m.Scheme.States = []string{"To", "ToS", "TiS", "Ti"}
 	b.m.Scheme.Initial = "To"
 	b.m.Outward, b.m.Inward = "To", "Ti"
-	b.t("To", "ToS", agents.Bind, "glu", k1, 0)
-	b.t("ToS", "To", agents.Unbind, "glu", km1, 0)
-	b.t("ToS", "TiS", agents.FirstOrder, "", k2, 0)
-	b.t("TiS", "ToS", agents.FirstOrder, "", km2, 0)
-	b.t("TiS", "Ti", agents.Transport, "glu", k3, q)
-	b.t("Ti", "To", agents.FirstOrder, "", k4, 0)
+	b.t("To", "ToS", agents.Bind, "glu", k1, 0, "k1")
+	b.t("ToS", "To", agents.Unbind, "glu", km1, 0, "k-1")
+	b.t("ToS", "TiS", agents.FirstOrder, "", k2, 0, "k2")
+	b.t("TiS", "ToS", agents.FirstOrder, "", km2, 0, "k-2")
+	b.t("TiS", "Ti", agents.Transport, "glu", k3, q, "k3")
+	b.t("Ti", "To", agents.FirstOrder, "", k4, 0, "k4")
 	return b.m
 }
 
@@ -195,22 +197,23 @@ func datErreger() Model {
 	kcat := 4.0
 	k4 := b.p("k4", 1/(1e3/kcat-1/kion-1/k2-1/k3), "/ms", "[D]", "kcat = 1/(1/k_ion + 1/k2 + 1/k3 + 1/k4) = 4 /s; reorientation of the empty carrier rate-limiting ("+srcErreger08+")")
 	q := b.p("charge", 2, "e", "[U]", "2 Na+ + DA+ − Cl− = +2 per cycle, put on translocation (stoichiometry 2 Na+/1 Cl−/DA+, Sonders et al. 1997 abstract; which step carries it is a choice)")
-	mk := func(km1 float64) agents.Scheme {
+	mk := func(km1 float64) Model {
 		var c build
 		c.m.Scheme.States = []string{"To", "ToN", "ToNS", "TiNS", "Ti"}
 		c.m.Scheme.Initial = "To"
-		c.t("To", "ToN", agents.FirstOrder, "", kion, 0)
-		c.t("ToN", "To", agents.FirstOrder, "", kmion, 0)
-		c.t("ToN", "ToNS", agents.Bind, "da", k1, 0)
-		c.t("ToNS", "ToN", agents.Unbind, "da", km1, 0)
-		c.t("ToNS", "TiNS", agents.FirstOrder, "", k2, q)
-		c.t("TiNS", "Ti", agents.Transport, "da", k3, 0)
-		c.t("Ti", "To", agents.FirstOrder, "", k4, 0)
-		return c.m.Scheme
+		c.t("To", "ToN", agents.FirstOrder, "", kion, 0, "k_ion")
+		c.t("ToN", "To", agents.FirstOrder, "", kmion, 0, "k-ion")
+		c.t("ToN", "ToNS", agents.Bind, "da", k1, 0, "k1")
+		c.t("ToNS", "ToN", agents.Unbind, "da", km1, 0, "k-1")
+		c.t("ToNS", "TiNS", agents.FirstOrder, "", k2, q, "k2")
+		c.t("TiNS", "Ti", agents.Transport, "da", k3, 0, "k3")
+		c.t("Ti", "To", agents.FirstOrder, "", k4, 0, "k4")
+		return c.m
 	}
-	km1v := solveRate(func(x float64) agents.Scheme { return mk(x) }, "da", 0.2)
+	km1v := solveRate(func(x float64) agents.Scheme { return mk(x).Scheme }, "da", 0.2)
 	b.p("k-1", km1v, "/ms", "[D]", "solved so that the exact Km of the scheme is 0.2 µM ("+srcDreyer+")")
-	b.m.Scheme = mk(km1v)
+	full := mk(km1v)
+	b.m.Scheme, b.m.RateNames = full.Scheme, full.RateNames
 	b.m.Outward, b.m.Inward = "To", "Ti"
 	b.m.Reported = []Reported{{"Km_uM", 0.21, "[C]", srcDreyer}}
 	return b.m

@@ -174,3 +174,25 @@ func TestLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestSetRate(t *testing.T) {
+	for _, m := range All() {
+		if len(m.RateNames) != len(m.Scheme.Transitions) {
+			t.Errorf("%s: %d rate names for %d transitions", m.Name, len(m.RateNames), len(m.Scheme.Transitions))
+		}
+	}
+	m, _ := Lookup("glt1-preset")
+	orig := m.Scheme.Transitions[4].Rate
+	if err := m.SetRate("k4", 0.02); err != nil || m.Scheme.Transitions[4].Rate != 0.02 {
+		t.Errorf("SetRate k4: %v, rate %g", err, m.Scheme.Transitions[4].Rate)
+	}
+	if fresh, _ := Lookup("glt1-preset"); fresh.Scheme.Transitions[4].Rate != orig {
+		t.Error("SetRate changed the library")
+	}
+	if err := m.SetRate("k9", 1); err == nil || !strings.Contains(err.Error(), "k-1") {
+		t.Errorf("unknown rate: %v", err)
+	}
+	if !m.IsBinding("k1") || m.IsBinding("k2") {
+		t.Error("IsBinding")
+	}
+}
