@@ -331,23 +331,25 @@ type Expectation struct {
 	P      [][]float64 // state probabilities at T
 	Charge []float64   // mean charge moved in by T (elementary charges)
 	Uptake []float64   // mean substrate taken up by T
+	Binds  []float64   // mean number of substrate binding events by T
 }
 
 // Expect integrates the master equation from p0 over the steps, sampling
 // every dt ms (the steps' boundaries must fall on multiples of dt),
 // exactly: each interval is one matrix exponential of the generator
-// augmented with the charge and uptake accumulators.
+// augmented with the charge, uptake and binding accumulators.
 func (ch *Chain) Expect(p0 []float64, steps []Step, dt float64) Expectation {
 	n := ch.n
 	up, cr := ch.rates()
 	ex := Expectation{}
 	p := append([]float64(nil), p0...)
-	var q, u, t float64
+	var q, u, b, t float64
 	record := func() {
 		ex.T = append(ex.T, t)
 		ex.P = append(ex.P, append([]float64(nil), p...))
 		ex.Charge = append(ex.Charge, q)
 		ex.Uptake = append(ex.Uptake, u)
+		ex.Binds = append(ex.Binds, b)
 	}
 	record()
 	cache := map[float64]*mat.Dense{}
@@ -356,29 +358,35 @@ func (ch *Chain) Expect(p0 []float64, steps []Step, dt float64) Expectation {
 		e, ok := cache[st.S]
 		if !ok {
 			g := ch.Generator(st.S)
-			a := mat.NewDense(n+2, n+2, nil)
+			a := mat.NewDense(n+3, n+3, nil)
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {
 					a.Set(i, j, g.At(i, j)*dt)
 				}
 				a.Set(i, n, cr[i]*dt)
 				a.Set(i, n+1, up[i]*dt)
+				kb := 0.0
+				for _, bt := range ch.C.Binds[i] {
+					kb += bt.KOn * st.S
+				}
+				a.Set(i, n+2, kb*dt)
 			}
-			e = mat.NewDense(n+2, n+2, nil)
+			e = mat.NewDense(n+3, n+3, nil)
 			e.Exp(a)
 			cache[st.S] = e
 		}
 		for s := 0; s < k; s++ {
 			np := make([]float64, n)
-			dq, du := 0.0, 0.0
+			dq, du, db := 0.0, 0.0, 0.0
 			for i := 0; i < n; i++ {
 				for j := 0; j < n; j++ {
 					np[j] += p[i] * e.At(i, j)
 				}
 				dq += p[i] * e.At(i, n)
 				du += p[i] * e.At(i, n+1)
+				db += p[i] * e.At(i, n+2)
 			}
-			p, q, u, t = np, q+dq, u+du, t+dt
+			p, q, u, b, t = np, q+dq, u+du, b+db, t+dt
 			record()
 		}
 	}
