@@ -46,7 +46,6 @@ func (res *Result) Figure(w io.Writer) error {
 	var panels []*plot.Plot
 	// (a) uptake.
 	pa := newPanel("(a) steady-state uptake", "substrate (µM)", "uptake per transporter (/s)")
-	pa.X.Scale, pa.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
 	for _, m := range models {
 		var xs plotter.XYs
 		var ex plotter.XYs
@@ -73,7 +72,7 @@ func (res *Result) Figure(w io.Writer) error {
 		ln, _ := plotter.NewLine(ex)
 		ln.Color = colour[m]
 		pa.Add(sc, ln)
-		pa.Legend.Add(m, sc)
+		pa.X.Scale, pa.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
 	}
 	panels = append(panels, pa)
 	// (b) pulse response, normalised to the exact peak.
@@ -104,7 +103,6 @@ func (res *Result) Figure(w io.Writer) error {
 	panels = append(panels, pb)
 	// (c) recovery.
 	pc := newPanel("(c) paired pulses: recovery", "interval (ms)", "binding in pulse 2 / pulse 1")
-	pc.X.Scale, pc.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
 	for _, m := range models {
 		var xs, ex plotter.XYs
 		for _, p := range res.Pairs {
@@ -122,6 +120,7 @@ func (res *Result) Figure(w io.Writer) error {
 		ln, _ := plotter.NewLine(ex)
 		ln.Color = colour[m]
 		pc.Add(sc, ln)
+		pc.X.Scale, pc.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
 	}
 	panels = append(panels, pc)
 	// (d) inhibitor: Km_app / Km, simulated (bars) and Km(1+I/Ki) (line).

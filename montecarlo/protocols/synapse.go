@@ -70,7 +70,11 @@ func (res *Result) synapse(cfg Config, m transporters.Model, d transporters.Deri
 	if err != nil {
 		return err
 	}
-	rs, err := runAll(cfg, mod, cfg.reps())
+	reps := cfg.reps()
+	if cfg.Quick && cfg.Replicates == 0 {
+		reps = 2
+	}
+	rs, err := runAll(cfg, mod, reps)
 	if err != nil {
 		return err
 	}
