@@ -226,6 +226,10 @@ func (res *Result) pairs(cfg Config, m transporters.Model, d transporters.Derive
 type Agreement struct {
 	Signal             string
 	T, Mean, SE, Exact []float64
+	// Transporters, Replicates and BinMS turn a mean uptake flux back into
+	// event counts: count = Mean·Transporters·Replicates·BinMS/1000.
+	Transporters, Replicates int
+	BinMS                    float64
 }
 
 // PulseAgreement runs the pulse protocol (1 ms of the jump concentration on
@@ -244,5 +248,5 @@ func PulseAgreement(m transporters.Model, reps int, seed uint64, workers int) (A
 	cfg := Config{Replicates: reps, Seed: seed, Workers: workers, Ctx: context.Background()}
 	S := transporters.Conc(JumpConc(m))
 	tr, sig, err := runJumpBinned(cfg, m, ch, S, []montecarlo.BathStep{{T: pulseLen, Conc: 0}}, jumpRun, mode, 5)
-	return Agreement{Signal: sig, T: tr.t, Mean: tr.mean, SE: tr.se, Exact: tr.exact}, err
+	return Agreement{Signal: sig, T: tr.t, Mean: tr.mean, SE: tr.se, Exact: tr.exact, Transporters: jumpN, Replicates: reps, BinMS: 5 * jumpDt}, err
 }
