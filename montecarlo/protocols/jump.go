@@ -230,6 +230,10 @@ type Agreement struct {
 	// event counts: count = Mean·Transporters·Replicates·BinMS/1000.
 	Transporters, Replicates int
 	BinMS                    float64
+	// Unit is the charge (or count) of one event when every event of the
+	// signal moves the same amount (then the signal is a count of events
+	// times Unit), else 0.
+	Unit float64
 }
 
 // PulseAgreement runs the pulse protocol (1 ms of the jump concentration on
@@ -248,5 +252,21 @@ func PulseAgreement(m transporters.Model, reps int, seed uint64, workers int) (A
 	cfg := Config{Replicates: reps, Seed: seed, Workers: workers, Ctx: context.Background()}
 	S := transporters.Conc(JumpConc(m))
 	tr, sig, err := runJumpBinned(cfg, m, ch, S, []montecarlo.BathStep{{T: pulseLen, Conc: 0}}, jumpRun, mode, 5)
-	return Agreement{Signal: sig, T: tr.t, Mean: tr.mean, SE: tr.se, Exact: tr.exact, Transporters: jumpN, Replicates: reps, BinMS: 5 * jumpDt}, err
+	unit := 1.0
+	if mode == countCharge {
+		unit = 0
+		for _, t := range m.Scheme.Transitions {
+			switch {
+			case t.Charge == 0:
+			case unit == 0:
+				unit = t.Charge
+			case unit != t.Charge:
+				unit = math.NaN()
+			}
+		}
+		if math.IsNaN(unit) {
+			unit = 0
+		}
+	}
+	return Agreement{Signal: sig, T: tr.t, Mean: tr.mean, SE: tr.se, Exact: tr.exact, Transporters: jumpN, Replicates: reps, BinMS: 5 * jumpDt, Unit: unit}, err
 }

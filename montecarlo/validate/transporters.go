@@ -46,12 +46,14 @@ func checkLibraryUptake(seed uint64) []Result {
 
 // checkLibraryPulse compares the mean pulse response of every library
 // model (24 replicates of 10,000 transporters, 0.25 ms bins) with the
-// exact master-equation solution, and reports the worst bin. A current
-// (hundreds of charges per bin) is compared with the replicates' SE; an
-// uptake flux of a slow carrier (a few transports per bin) is compared as
-// a Poisson count (transports by many independent carriers, each at most
-// one per bin), whose two-sided tail probability is reported as the
-// equivalent normal deviate.
+// exact master-equation solution, and reports the worst bin. When every
+// event of the signal moves the same charge (or is one transport), the
+// signal is a count of events by many independent carriers, each at most
+// one per bin (the carrier must reorient, tens of ms, before the next):
+// it is compared as a Poisson count, whose two-sided tail probability is
+// reported as the equivalent normal deviate (valid down to a few events
+// per bin, where the replicates' SE is not); otherwise with the
+// replicates' SE.
 func checkLibraryPulse(seed uint64) []Result {
 	const detail = "exact: matrix exponential of the scheme's generator (transporters.Chain.Expect) from the same start"
 	var out []Result
@@ -64,11 +66,11 @@ func checkLibraryPulse(seed uint64) []Result {
 		var rows []Result
 		for i := range a.T {
 			q := fmt.Sprintf("%s: pulse %s per transporter (/s), worst of %d bins (t = %.2f ms)", m.Name, a.Signal, len(a.T), a.T[i])
-			if a.Signal == "current" {
+			if a.Unit == 0 {
 				rows = append(rows, compare(q, a.Exact[i], a.Mean[i], a.SE[i], detail))
 				continue
 			}
-			scale := float64(a.Transporters*a.Replicates) * a.BinMS / 1e3
+			scale := float64(a.Transporters*a.Replicates) * a.BinMS / 1e3 / a.Unit
 			rows = append(rows, poissonRow(q, a.Exact[i], a.Mean[i], scale, detail))
 		}
 		worst := 0
