@@ -208,6 +208,13 @@ func closest(s string, candidates []string) string {
 		if strings.Contains(lc, ls) && len(ls) >= 3 {
 			d = min(d, 1)
 		}
+		// A shortened name ("dat-erger" for "dat-erreger2008"): compare
+		// with the candidate's prefixes of about the same length.
+		for n := len(ls) - 1; n <= len(ls)+3 && n <= len(lc); n++ {
+			if n > 0 {
+				d = min(d, editDistance(ls, lc[:n])+1)
+			}
+		}
 		if d < bd {
 			best, bd = c, d
 		}

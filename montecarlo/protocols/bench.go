@@ -101,25 +101,23 @@ type UptakeRow struct {
 // inhibitor): mean over replicates of the per-replicate fits, with 95% t
 // confidence half-widths, and the exact values from the scheme.
 type FitRow struct {
-	Model         string  `parquet:"model"`
-	Protocol      string  `parquet:"protocol"`
-	Drug          string  `parquet:"drug"`
-	DrugUM        float64 `parquet:"drug_uM"`
-	Replicates    int64   `parquet:"replicates"`
-	KmUM          float64 `parquet:"km_uM"`
-	KmSE          float64 `parquet:"km_se"`
-	KmCI          float64 `parquet:"km_ci95"`
-	KmExact       float64 `parquet:"km_exact_uM"`
-	KmTextbook    float64 `parquet:"km_textbook_uM"` // Km(1 + I/Ki) for the inhibitor protocol
-	VmaxPerS      float64 `parquet:"vmax_per_s"`
-	VmaxSE        float64 `parquet:"vmax_se"`
-	VmaxCI        float64 `parquet:"vmax_ci95"`
-	VmaxExact     float64 `parquet:"vmax_exact_per_s"`
-	Hill          float64 `parquet:"hill"`
-	HillCI        float64 `parquet:"hill_ci95"`
-	HillExact     float64 `parquet:"hill_exact"`
-	ZKm, ZVmax    float64 `parquet:"-"`
-	ZKmOut, ZVOut float64 `parquet:"-"`
+	Model      string  `parquet:"model"`
+	Protocol   string  `parquet:"protocol"`
+	Drug       string  `parquet:"drug"`
+	DrugUM     float64 `parquet:"drug_uM"`
+	Replicates int64   `parquet:"replicates"`
+	KmUM       float64 `parquet:"km_uM"`
+	KmSE       float64 `parquet:"km_se"`
+	KmCI       float64 `parquet:"km_ci95"`
+	KmExact    float64 `parquet:"km_exact_uM"`
+	KmTextbook float64 `parquet:"km_textbook_uM"` // Km(1 + I/Ki) for the inhibitor protocol
+	VmaxPerS   float64 `parquet:"vmax_per_s"`
+	VmaxSE     float64 `parquet:"vmax_se"`
+	VmaxCI     float64 `parquet:"vmax_ci95"`
+	VmaxExact  float64 `parquet:"vmax_exact_per_s"`
+	Hill       float64 `parquet:"hill"`
+	HillCI     float64 `parquet:"hill_ci95"`
+	HillExact  float64 `parquet:"hill_exact"`
 }
 
 // JumpRow is one sample of the mean jump record.
@@ -135,19 +133,19 @@ type JumpRow struct {
 
 // JumpStat summarises a jump record.
 type JumpStat struct {
-	Model       string  `parquet:"model"`
-	Kind        string  `parquet:"kind"`
-	Signal      string  `parquet:"signal"`
-	ConcUM      float64 `parquet:"conc_uM"`
-	Peak        float64 `parquet:"peak_per_s"`
-	PeakExact   float64 `parquet:"peak_exact_per_s"`
-	TPeakMS     float64 `parquet:"t_peak_ms"`
-	TauMS       float64 `parquet:"tau_ms"` // decay after the pulse, or towards the steady state during the step
-	TauExactMS  float64 `parquet:"tau_exact_ms"`
-	Steady      float64 `parquet:"steady_per_s"` // exact stationary value at the jump concentration
-	MaxAbsZ     float64 `parquet:"max_abs_z"`    // largest |mean − exact|/SE over the samples
-	Samples     int64   `parquet:"samples"`
-	PeakToSteed float64 `parquet:"peak_to_steady"`
+	Model        string  `parquet:"model"`
+	Kind         string  `parquet:"kind"`
+	Signal       string  `parquet:"signal"`
+	ConcUM       float64 `parquet:"conc_uM"`
+	Peak         float64 `parquet:"peak_per_s"`
+	PeakExact    float64 `parquet:"peak_exact_per_s"`
+	TPeakMS      float64 `parquet:"t_peak_ms"`
+	TauMS        float64 `parquet:"tau_ms"` // decay after the pulse, or towards the steady state during the step
+	TauExactMS   float64 `parquet:"tau_exact_ms"`
+	Steady       float64 `parquet:"steady_per_s"` // exact stationary value at the jump concentration
+	MaxAbsZ      float64 `parquet:"max_abs_z"`    // largest |mean − exact|/SE over the samples
+	Samples      int64   `parquet:"samples"`
+	PeakToSteady float64 `parquet:"peak_to_steady"`
 }
 
 // PairRow is the second-to-first peak ratio at one interval.
@@ -386,11 +384,7 @@ func (res *Result) uptake(cfg Config, m transporters.Model, d transporters.Deriv
 		KmExact: dx.KmUM, KmTextbook: kmText, VmaxExact: dx.KcatPerS, HillExact: dx.Hill}
 	f.KmUM, f.KmSE, f.KmCI = meanCI(kms)
 	f.VmaxPerS, f.VmaxSE, f.VmaxCI = meanCI(vms)
-	var nse float64
-	f.Hill, nse, f.HillCI = meanCI(ns)
-	_ = nse
-	f.ZKm = (f.KmUM - f.KmExact) / f.KmSE
-	f.ZVmax = (f.VmaxPerS - f.VmaxExact) / f.VmaxSE
+	f.Hill, _, f.HillCI = meanCI(ns)
 	res.Fits = append(res.Fits, f)
 	return nil
 }

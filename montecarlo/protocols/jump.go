@@ -166,7 +166,7 @@ func (res *Result) jump(cfg Config, m transporters.Model, d transporters.Derived
 		a, b = after(tr.t, tr.exact, from)
 		st.TauExactMS = decayTau(a, b, c, 0.1)
 		if kind == "step" && steady > 0 {
-			st.PeakToSteed = st.Peak / steady
+			st.PeakToSteady = st.Peak / steady
 		}
 		for i := range tr.t {
 			res.Jump = append(res.Jump, JumpRow{Model: m.Name, Kind: kind, Signal: signal, TMS: tr.t[i], Mean: tr.mean[i], SE: tr.se[i], Exact: tr.exact[i]})
