@@ -41,7 +41,7 @@ func (res *Result) Figure(w io.Writer) error {
 	models := res.models()
 	colour := map[string]color.Color{}
 	for i, m := range models {
-		colour[m] = plotutil.Color(i)
+		colour[m] = palette[i%len(palette)]
 	}
 	var panels []*plot.Plot
 	// (a) uptake.
@@ -161,6 +161,7 @@ func (res *Result) Figure(w io.Writer) error {
 		pd.X.Tick.Label.XAlign, pd.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 		pd.Legend.Add("simulated", b)
 		pd.Legend.Add("Km(1+I/Ki)", sc)
+		pd.Y.Min, pd.Y.Max = 0, 4
 	}
 	panels = append(panels, pd)
 	// (e) synapse fates at 5 ms.
@@ -184,6 +185,7 @@ func (res *Result) Figure(w io.Writer) error {
 			pe.Legend.Add(v.name, b)
 		}
 		pe.NominalX(names...)
+		pe.Y.Min, pe.Y.Max = 0, 125
 		pe.X.Tick.Label.Rotation = 0.5
 		pe.X.Tick.Label.XAlign, pe.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	}
@@ -226,6 +228,14 @@ func (res *Result) Figure(w io.Writer) error {
 	}
 	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 	return err
+}
+
+// palette is the ten-colour Tableau scheme: distinct for up to ten models.
+var palette = []color.Color{
+	color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255},
+	color.RGBA{214, 39, 40, 255}, color.RGBA{148, 103, 189, 255}, color.RGBA{140, 86, 75, 255},
+	color.RGBA{227, 119, 194, 255}, color.RGBA{127, 127, 127, 255}, color.RGBA{188, 189, 34, 255},
+	color.RGBA{23, 190, 207, 255},
 }
 
 func meanRate(res *Result, m string, conc float64) float64 {
