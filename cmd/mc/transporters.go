@@ -169,6 +169,7 @@ type benchFlags struct {
 	models, protocols []string
 	replicates        int
 	quick, force      bool
+	neuropil          bool
 	out               string
 	seed              uint64
 	workers           int
@@ -190,8 +191,9 @@ func newTransportersBenchCmd() *cobra.Command {
              interval, and the recovery time constant
   inhibitor  uptake again with cocaine at 2 × its Ki (drug table; monoamine
              transporters) → apparent Km, exact and Km(1 + I/Ki)
-  synapse    the model swapped into glutamate-ca1 (glutamate transporters) or
-             dopamine-striatum (DAT), same seeds for every model → cleft decay
+  synapse    the model swapped into glutamate-ca1 (glutamate transporters;
+             glutamate-ca1-neuropil with --neuropil) or dopamine-striatum
+             (DAT), same seeds for every model → cleft decay
              τ, fractions taken up / bound / escaped at 1 and 5 ms, peak
              receptor activation, spillover concentration at 0.5 and 1 µm
 
@@ -210,6 +212,7 @@ protocol, comparison.{txt,md,csv} and bench.png (a panel per protocol).`,
 	fl.BoolVar(&f.quick, "quick", false, "fewer concentrations, intervals and replicates (for CI)")
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (required)")
 	fl.BoolVar(&f.force, "force", false, "replace the files of an earlier bench in --out")
+	fl.BoolVar(&f.neuropil, "neuropil", false, "synapse protocol of glutamate transporters in glutamate-ca1-neuropil (porous neuropil with glial GLT-1 to 1.2 µm) instead of glutamate-ca1")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed (the same for every model: paired comparisons)")
 	fl.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
 	return c
@@ -242,7 +245,7 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 			return usage("--protocols: unknown protocol %q (protocols: %s)", p, strings.Join(protocols.Names, ", "))
 		}
 	}
-	cfg := protocols.Config{Models: ms, Protocols: f.protocols, Replicates: f.replicates, Seed: f.seed, Workers: f.workers, Quick: f.quick, Ctx: cmd.Context()}
+	cfg := protocols.Config{Models: ms, Protocols: f.protocols, Replicates: f.replicates, Seed: f.seed, Workers: f.workers, Quick: f.quick, Neuropil: f.neuropil, Ctx: cmd.Context()}
 	if !f.force {
 		for _, name := range (&protocols.Result{}).Files() {
 			if _, err := os.Stat(filepath.Join(f.out, name)); err == nil {

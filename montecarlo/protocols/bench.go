@@ -32,8 +32,13 @@ type Config struct {
 	Seed       uint64
 	Workers    int
 	// Quick runs fewer concentrations, intervals and synapse replicates,
-	// and a shorter synapse, for CI.
+	// and a smaller striatal block, for CI.
 	Quick bool
+	// Neuropil runs the synapse protocol of glutamate transporters in the
+	// glutamate-ca1-neuropil preset (porous neuropil with glial GLT-1 out
+	// to 1.2 µm: room for the 1 µm spillover probe) instead of
+	// glutamate-ca1; several times costlier.
+	Neuropil bool
 	// Progress, when set, is called after each unit of work with the
 	// number done and the total.
 	Progress func(done, total int)

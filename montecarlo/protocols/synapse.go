@@ -37,6 +37,9 @@ const spillRadius = 0.1
 
 func (res *Result) synapse(cfg Config, m transporters.Model, d transporters.Derived) error {
 	su, ok := synapseSetups[m.Family]
+	if ok && cfg.Neuropil && su.preset == "glutamate-ca1" {
+		su.preset = "glutamate-ca1-neuropil"
+	}
 	if !ok {
 		res.Skipped = append(res.Skipped, fmt.Sprintf("%s: synapse: no synaptic preset for %s (the serotonin preset is volume transmission over seconds)", m.Name, m.Family))
 		return nil
