@@ -22,7 +22,9 @@ import (
 //     (transporter: DAT with a SERT or a glutamate-transporter model) is
 //     refused, not warned about: drugs would act with the wrong Ki;
 //   - the substrate is "substrate:" if given, else the model's own name
-//     for it if the file has that species, else the file's only species.
+//     for it if the file has that species, else the file's only species
+//     unless that is the substrate name of other library models (glu, da,
+//     ser, ne): a DAT model on a glutamate site is refused.
 func (d *decoder) libraryModel(fs *fields, s *montecarlo.SiteTypeSpec) bool {
 	mf, hasModel := fs.m["model"]
 	sf, hasScheme := fs.m["scheme"]
@@ -78,8 +80,12 @@ func (d *decoder) libraryModel(fs *fields, s *montecarlo.SiteTypeSpec) bool {
 		}
 	} else if contains(d.speciesNames, m.Substrate) {
 		sp = m.Substrate
-	} else if len(d.speciesNames) == 1 {
+	} else if len(d.speciesNames) == 1 && !librarySubstrate(d.speciesNames[0]) {
 		sp = d.speciesNames[0]
+	} else if len(d.speciesNames) == 1 {
+		d.errf(mf.val, mf.path, "model %s is a %s model and transports %q, but this model's species is %q, the substrate of other library models (a site declared for one transporter cannot take a model of another); pick a model for %s, or force it with substrate: %s",
+			m.Name, m.Family, m.Substrate, d.speciesNames[0], d.speciesNames[0], d.speciesNames[0])
+		return true
 	} else {
 		d.errf(mf.val, mf.path, "model %s transports %q, which is not a species here; say which species it takes up with substrate: (species: %s)", m.Name, m.Substrate, quoteList(d.speciesNames))
 		return true
@@ -120,4 +126,15 @@ func (d *decoder) libraryModel(fs *fields, s *montecarlo.SiteTypeSpec) bool {
 		}
 	}
 	return true
+}
+
+// librarySubstrate reports whether sp is the substrate name of some
+// library model.
+func librarySubstrate(sp string) bool {
+	for _, m := range transporters.All() {
+		if m.Substrate == sp {
+			return true
+		}
+	}
+	return false
 }

@@ -73,6 +73,8 @@ func TestLibraryModelErrors(t *testing.T) {
 		{"unknown", "model: dat-preset", "model: dat-prest", nil, []string{"lib.yaml:9:12", `did you mean "dat-preset"`, "glt1-mm"}},
 		{"family", "model: dat-preset", "model: sert-preset", nil, []string{"lib.yaml:9:12", "SERT model", "transporter: DAT", "dat-mm"}},
 		{"glutamate on DAT", "", "", []string{"sites.dat.model=glt1-preset"}, []string{"GLT-1 model", "transporter: DAT"}},
+		{"DAT on glutamate", "  - {name: dopamine, D: 0.763 um^2/ms}", "  - {name: glu, D: 0.763 um^2/ms}",
+			[]string{"sites.dat.transporter=", "sites.dat.model=dat-preset"}, []string{"DAT model", `species is "glu"`, "substrate: glu"}},
 		{"both", "    rates:", "    scheme: {states: [A]}\n    rates:", nil, []string{"lib.yaml:9:5", "either model:", "not both"}},
 		{"rate name", "k4: 0.01 /ms", "k5: 0.01 /ms", nil, []string{"lib.yaml:10:13", `unknown field "k5"`, "k-1"}},
 		{"rate unit", "k4: 0.01 /ms", "k4: 0.01 ms", nil, []string{"rates.k4", "first-order rate"}},
