@@ -129,7 +129,8 @@ func showTransporter(w io.Writer, m transporters.Model) error {
 		}
 	}
 	fmt.Fprintf(w, "\nnotes: %s\n", m.Notes)
-	fmt.Fprintf(w, "\nuse: sites: [{name: t, model: %s, ...}]  (rates overridable with --set on the site's scheme)\n", m.Name)
+	fmt.Fprintf(w, "\nuse: sites: [{name: t, model: %s, rates: {%s: ...}}], or --set 'sites.t.model=%s' --set 'sites.t.rates.%s=...'\n",
+		m.Name, m.RateList()[len(m.RateList())-1], m.Name, m.RateList()[len(m.RateList())-1])
 	return nil
 }
 
