@@ -26,9 +26,11 @@ const module = "github.com/reuptake/reuptake"
 var importGraph = map[string][]string{
 	"space":                 {},
 	"agents":                {"space"},
+	"agents/transporters":   {"agents"},
 	"montecarlo":            {"space", "agents"},
-	"montecarlo/modelfile":  {"space", "agents", "montecarlo"},
-	"montecarlo/validate":   {"space", "agents", "montecarlo", "montecarlo/modelfile"},
+	"montecarlo/modelfile":  {"space", "agents", "agents/transporters", "montecarlo"},
+	"montecarlo/validate":   {"space", "agents", "montecarlo", "montecarlo/modelfile", "montecarlo/protocols", "agents/transporters"},
+	"montecarlo/protocols":  {"space", "agents", "agents/transporters", "montecarlo", "montecarlo/modelfile"},
 	"montecarlo/atomicfile": {},
 	"montecarlo/results":    {"montecarlo/atomicfile"},
 	"montecarlo/batch":      {"montecarlo", "montecarlo/results", "montecarlo/atomicfile"},

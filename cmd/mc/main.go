@@ -50,7 +50,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newRunCmd(), newPresetsCmd(), newValidateCmd(), newInspectCmd(), newStatusCmd(),
 		newAnalyzeCmd(), newCompareCmd(), newPlotCmd(), // analysis
 		newSlurmCmd(), newMergeCmd(), // batch runs on a cluster
-		newViewCmd(), newExportCmd()) // seeing and exporting models and runs
+		newViewCmd(), newExportCmd(), // seeing and exporting models and runs
+		newTransportersCmd()) // the transporter model library and its protocols
 	// Bad flags and arguments exit with the usage status, 2.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{exitUsage, err} })
 	var wrapArgs func(c *cobra.Command)

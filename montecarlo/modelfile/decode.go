@@ -26,6 +26,9 @@ type decoder struct {
 	errs   ErrorList
 	budget int // node visits left (guards against alias blow-up)
 	kind   string
+	// species are the diffusing species' names, for sites that take a
+	// library model (model.go).
+	speciesNames []string
 }
 
 // maxVisits bounds the work on one file, aliases included.
@@ -381,6 +384,9 @@ func (d *decoder) decode(root *yaml.Node) montecarlo.Spec {
 	} else {
 		d.missing(top, "species", "a list of diffusing species")
 	}
+	for _, sp := range s.Species {
+		d.speciesNames = append(d.speciesNames, sp.Name)
+	}
 	if f, ok := top.m["baths"]; ok {
 		d.each(f, func(n *yaml.Node, p string) { s.Baths = append(s.Baths, d.bath(n, p)) })
 	}
@@ -607,9 +613,12 @@ func (d *decoder) site(n *yaml.Node, path string) montecarlo.SiteTypeSpec {
 	s.Inward, _ = d.str(fs, "inward", false)
 	s.Conductance, _ = d.qty(fs, "conductance", Conductance, nonNegative, false)
 	s.DrivingForce, _ = d.qty(fs, "driving_force", Voltage, anySign, false)
+	if d.libraryModel(fs, &s) {
+		return s
+	}
 	f, ok := fs.m["scheme"]
 	if !ok {
-		d.missing(fs, "scheme", "a mapping with states and transitions")
+		d.missing(fs, "scheme", "a mapping with states and transitions, or model: NAME (mc transporters list)")
 		return s
 	}
 	sc := d.mapping(f.val, f.path, schemeKeys)

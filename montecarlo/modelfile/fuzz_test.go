@@ -27,6 +27,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(smallModel()), "run.dt=0.1 ms")
 	f.Add([]byte(smallModel()), "sites.glt1.scheme.transitions[0].rate=1e13 /M/s")
 	f.Add([]byte(smallModel()), "run.sample_interval=10 ms")
+	f.Add([]byte(libModel), "sites.dat.rates.k4=0.01 /ms")
+	f.Add([]byte(libModel), "sites.dat.model=dat-mm")
 	f.Add([]byte("a: &a [*a]\n"), "")
 	f.Add([]byte("run: {duration: 1e400 ms}\n"), "x=")
 	f.Fuzz(func(t *testing.T, data []byte, override string) {

@@ -12,7 +12,7 @@ var (
 	geometryKeys    = []string{"kind", "voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height", "size", "absorbing", "file", "origin", "shape", "labels"}
 	speciesKeys     = []string{"name", "D", "D_region"}
 	bathKeys        = []string{"name", "concentration"}
-	siteKeys        = []string{"name", "transporter", "outward", "inward", "conductance", "driving_force", "scheme"}
+	siteKeys        = []string{"name", "transporter", "outward", "inward", "conductance", "driving_force", "scheme", "model", "substrate", "rates"}
 	schemeKeys      = []string{"states", "initial", "conducting", "transitions"}
 	transitionKeys  = []string{"from", "to", "kind", "species", "rate", "charge"}
 	placementKeys   = []string{"site", "region", "count", "density", "volume_density", "state"}
@@ -58,6 +58,7 @@ var topSchema = mapping(topKeys, map[string]*schema{
 	"regions":  list(mapping(regionKeys, nil), true),
 	"drugs":    &schema{elem: mapping(drugKeys, nil), named: true, create: true},
 	"sites": list(mapping(siteKeys, map[string]*schema{
+		"rates": {free: true},
 		"scheme": mapping(schemeKeys, map[string]*schema{
 			"transitions": list(&schema{keys: transitionKeys, compact: true}, false),
 		}),

@@ -94,6 +94,8 @@ func Checks() []Check {
 		{Name: "surface binding flux across shard boundaries", Quick: true, Run: checkShardBinding},
 		{Name: "shard determinism across workers", Quick: true, Run: checkShardDeterminism},
 		{Name: "occupancy and above_threshold at equilibrium", Quick: true, Run: checkOccupancy},
+		{Name: "transporter library: uptake and cocaine Km_app vs exact", Quick: false, Run: checkLibraryUptake},
+		{Name: "transporter library: pulse vs master equation", Quick: false, Run: checkLibraryPulse},
 	}
 }
 
