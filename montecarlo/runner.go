@@ -12,6 +12,9 @@ type Replicate struct {
 	T       []float64   // sample times, ms
 	Rows    [][]float64 // one row per sample, in the order of Model.Columns
 	Summary []float64   // in the order of Model.SummaryColumns
+	// Tape holds the replicate's events and snapshots when the model asks
+	// for them (Model.Output), else nil; Release frees it.
+	Tape *Tape
 }
 
 // RunReplicate simulates replicate rep of model m with the given seed on a
@@ -21,13 +24,17 @@ func RunReplicate(m *Model, seed uint64, rep int) Replicate {
 }
 
 func runOn(e *Engine, m *Model, seed uint64, rep int) Replicate {
-	e.Reset(seed, rep)
 	n := m.steps/m.sampleEvery + 1
 	r := Replicate{Index: rep, T: make([]float64, 0, n), Rows: make([][]float64, 0, n)}
+	if m.out.on() {
+		r.Tape = &Tape{}
+	}
+	e.Record(r.Tape)
+	e.Reset(seed, rep)
 	ncol := len(m.obs.cols)
 	flat := make([]float64, 0, n*ncol)
 	e.Run(func(t float64, v []float64) {
-		r.T = append(r.T, t)
+		r.T = append(r.T, DecimalTime(t))
 		flat = append(flat, v...)
 		r.Rows = append(r.Rows, flat[len(flat)-ncol:len(flat):len(flat)])
 	})
@@ -115,6 +122,7 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 	var err error
 	for d := range results {
 		if err != nil {
+			d.res.Release()
 			continue
 		}
 		pending[d.pos] = d.res
@@ -131,6 +139,9 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 				break
 			}
 		}
+	}
+	for _, res := range pending {
+		res.Release()
 	}
 	if err != nil {
 		return err

@@ -41,8 +41,11 @@ type Field struct {
 
 // Open opens the results file at path and reads its footer. It checks that
 // the file is a Parquet file laid out as a results table: a first column
-// "replicate" of type INT64, then for Timeseries a column "t_ms" of type
-// DOUBLE, then any number of DOUBLE columns, all flat and not repeated.
+// "replicate" of type INT64, then (but for Summary) a column "t_ms" of type
+// DOUBLE, then any number of DOUBLE or INT64 columns (and, in the
+// fixed-schema tables, STRING columns), all flat and not repeated. The kind
+// comes from the MetaKind metadata, or from the schema in files without
+// it.
 // Optional (nullable) DOUBLE columns are accepted; Scan reports their nulls
 // as NaN. Every error names the file; a corrupt file gives an error, never a
 // panic.
@@ -150,14 +153,25 @@ func (f *File) init() error {
 	if len(fields) > 1 && fields[1].Name() == ColTime {
 		f.Kind, f.first = Timeseries, 2
 	}
-	for i, fd := range fields[1:] {
-		if fd.Type().Kind() != parquet.Double {
-			return fmt.Errorf("not a results table: column %d (%q) has type %v, want DOUBLE", i+1, fd.Name(), fd.Type().Kind())
+	if s, ok := f.meta[MetaKind]; ok {
+		k, err := ParseKind(s)
+		if err == nil && !k.Numeric() && f.first == 2 {
+			f.Kind = k // a fixed-schema table: it has t_ms too
+		} else if err != nil || k != f.Kind {
+			return fmt.Errorf("metadata %s=%q does not match the schema (a %v table)", MetaKind, s, f.Kind)
 		}
 	}
-	if s, ok := f.meta[MetaKind]; ok {
-		if k, err := ParseKind(s); err != nil || k != f.Kind {
-			return fmt.Errorf("metadata %s=%q does not match the schema (a %v table)", MetaKind, s, f.Kind)
+	for i, fd := range fields[1:] {
+		typ := typeOf(fd)
+		if i+1 == 1 && f.first == 2 && typ != TypeDouble {
+			return fmt.Errorf("not a results table: column 1 (%q) has type %v, want DOUBLE", fd.Name(), fd.Type().Kind())
+		}
+		if typ == "" || f.Kind.Numeric() && typ == TypeString {
+			want := "DOUBLE or INT64"
+			if !f.Kind.Numeric() {
+				want = "DOUBLE, INT64 or STRING"
+			}
+			return fmt.Errorf("not a results table: column %d (%q) has type %v, want %s", i+1, fd.Name(), fd.Type().Kind(), want)
 		}
 	}
 	for i, rg := range md.RowGroups {
@@ -213,7 +227,7 @@ func (f *File) Fields() []Field {
 		default:
 			c = f.cols[i-f.first]
 		}
-		out[i] = Field{Column: c, Type: fd.Type().Kind().String(), Optional: fd.Optional()}
+		out[i] = Field{Column: c, Type: typeOf(fd), Optional: fd.Optional()}
 	}
 	return out
 }
@@ -277,12 +291,44 @@ func (f *File) Parquet() *parquet.File { return f.pf }
 // Scan stops at the first error: an error returned by fn is returned as is;
 // a read error or corrupt data gives an error that names the file.
 func (f *File) Scan(fn func(replicate int64, tMS float64, values []float64) error) error {
+	if !f.Kind.Numeric() {
+		return fmt.Errorf("results: scan %s: a %v table is read with ScanRows", f.path, f.Kind)
+	}
+	values := make([]float64, len(f.cols))
+	return f.scan(func(row parquet.Row) error {
+		rep := row[0].Int64()
+		tMS := 0.0
+		if f.first == 2 {
+			tMS = double(row[1])
+		}
+		for i := range values {
+			values[i] = double(row[f.first+i])
+		}
+		return fn(rep, tMS, values)
+	})
+}
+
+// ScanRows calls fn for every row of a table of any kind, in file order,
+// streaming like Scan, with one value per field (Fields), the leading
+// columns included. The slice is reused between calls.
+func (f *File) ScanRows(fn func(row []Value) error) error {
+	vals := make([]Value, f.first+len(f.cols))
+	return f.scan(func(row parquet.Row) error {
+		for i := range vals {
+			vals[i] = Value{row[i]}
+		}
+		return fn(vals)
+	})
+}
+
+// scan streams the rows of the file to fn, after checking their width
+// and replicate.
+func (f *File) scan(fn func(row parquet.Row) error) error {
 	width := f.first + len(f.cols)
 	buf := make([]parquet.Row, scanBatch)
 	for i := range buf {
 		buf[i] = make(parquet.Row, 0, width)
 	}
-	values := make([]float64, len(f.cols))
 	for g, rg := range f.pf.RowGroups() {
 		want := rg.NumRows()
 		var got int64
@@ -311,16 +357,8 @@ func (f *File) Scan(fn func(replicate int64, tMS float64, values []float64) erro
 					rows.Close()
 					return fmt.Errorf("results: scan %s: row group %d: corrupt file: null replicate in row %d", f.path, g, got)
 				}
-				rep := row[0].Int64()
-				tMS := 0.0
-				if f.first == 2 {
-					tMS = double(row[1])
-				}
-				for i := range values {
-					values[i] = double(row[f.first+i])
-				}
 				got++
-				if err := fn(rep, tMS, values); err != nil {
+				if err := fn(row); err != nil {
 					rows.Close()
 					return err
 				}
@@ -339,10 +377,14 @@ func (f *File) Scan(fn func(replicate int64, tMS float64, values []float64) erro
 	return nil
 }
 
-// double returns the value of a DOUBLE column, NaN for null.
+// double returns the value of a DOUBLE or INT64 column as a float64, NaN
+// for null.
 func double(v parquet.Value) float64 {
-	if v.IsNull() {
+	switch {
+	case v.IsNull():
 		return math.NaN()
+	case v.Kind() == parquet.Int64:
+		return float64(v.Int64())
 	}
 	return v.Double()
 }
