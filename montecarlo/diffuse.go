@@ -108,7 +108,7 @@ func (e *Engine) afterMove(i int) bool {
 		if p > 0 && e.rng.Float64() < p {
 			e.degraded[sp]++
 			if e.rec != nil {
-				e.molEvent(EventDegrade, float64(e.step+1)*m.Dt, i, [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}, mol.Voxel[i])
+				e.molEvent(EventDegrade, e.stepTime(), i, [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}, mol.Voxel[i])
 			}
 			mol.Remove(i)
 			return false
@@ -141,7 +141,7 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 		case space.Escaped:
 			e.escaped[sp]++
 			if e.rec != nil {
-				e.molEvent(EventEscape, float64(e.step+1)*m.Dt, i, p, int32(v))
+				e.molEvent(EventEscape, e.stepTime(), i, p, int32(v))
 			}
 			mol.Remove(i)
 			return false
@@ -165,7 +165,7 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 					// Competing binds of this species split by k_on.
 					to := c.PickBind(state, sp, u/pr*c.BindRate(state, sp))
 					if e.rec != nil {
-						e.boundMol(s, state, to, i, p, int32(v), float64(e.step+1)*m.Dt)
+						e.boundMol(s, state, to, i, p, int32(v), e.stepTime())
 					}
 					e.setState(s, to, float64(e.step+1)*m.Dt)
 					mol.Remove(i)

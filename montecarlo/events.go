@@ -25,6 +25,9 @@ type recorder struct {
 	tape *Tape // the coordinator's; nil in shards
 	snap *Stream
 	pick []int32 // scratch: molecules chosen in a crowded snapshot
+	// tDec is the end time of step tStep on the decimal grid (stepTime).
+	tStep int
+	tDec  float64
 }
 
 type heldMol struct {
@@ -66,6 +69,17 @@ func (e *Engine) resetRecorder(seed uint64, rep int) {
 	for _, s := range e.sub {
 		s.rec.buf = s.rec.buf[:0]
 	}
+}
+
+// stepTime is the time at the end of the current step, on the decimal
+// grid like the sample times (DecimalTime), so that events at the step
+// time join the samples exactly.
+func (e *Engine) stepTime() float64 {
+	r := e.rec
+	if r.tStep != e.step+1 {
+		r.tStep, r.tDec = e.step+1, DecimalTime(float64(e.step+1)*e.m.Dt)
+	}
+	return r.tDec
 }
 
 // wants reports whether events of kind k are recorded.

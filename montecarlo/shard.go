@@ -172,7 +172,7 @@ func (e *Engine) resolve(c claim, t float64) {
 		if pr >= c.pStart || e.rng.Float64()*c.pStart < pr {
 			to := sc.PickBind(state, sp, c.frac*sc.BindRate(state, sp))
 			if e.rec != nil {
-				e.bound(s, state, to, sp, int64(c.id), c.p, c.v, t)
+				e.bound(s, state, to, sp, int64(c.id), c.p, c.v, e.stepTime())
 			}
 			e.setState(s, to, t)
 			return

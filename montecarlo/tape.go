@@ -34,12 +34,19 @@ type spool[T any] struct {
 	onDsk int   // rows in the file
 	err   error // first write error, reported by Each
 	dir   string
+	// counting spools (of a size estimate) only count their rows.
+	counting bool
+	counted  int
 }
 
 // Len is the number of rows.
-func (s *spool[T]) Len() int { return s.onDsk + len(s.buf) }
+func (s *spool[T]) Len() int { return s.onDsk + len(s.buf) + s.counted }
 
 func (s *spool[T]) add(r T) {
+	if s.counting {
+		s.counted++
+		return
+	}
 	if len(s.buf) == spoolChunk {
 		s.spill()
 	}
@@ -126,3 +133,27 @@ func (t *Tape) Release() {
 
 // Release frees what the replicate holds beyond its samples (its Tape).
 func (r Replicate) Release() { r.Tape.Release() }
+
+// RowEstimate is the number of rows a model writes per replicate in each
+// optional table, estimated by EstimateRows.
+type RowEstimate struct {
+	Events, Snapshots, Sites int64
+}
+
+// EstimateRows runs replicate 0 of m with the given seed, counting the rows
+// it would record in the events, snapshots and sites tables (without
+// keeping them): the per-replicate size of those tables, to check a run
+// against a limit before it starts. It returns zeros at once for a model
+// that records neither events nor snapshots.
+func EstimateRows(m *Model, seed uint64) RowEstimate {
+	if !m.out.on() {
+		return RowEstimate{}
+	}
+	t := &Tape{}
+	t.Events.counting, t.Molecules.counting, t.Sites.counting = true, true, true
+	e := NewEngine(m)
+	e.Record(t)
+	e.Reset(seed, 0)
+	e.Run(func(float64, []float64) {})
+	return RowEstimate{Events: int64(t.Events.Len()), Snapshots: int64(t.Molecules.Len()), Sites: int64(t.Sites.Len())}
+}

@@ -45,6 +45,7 @@ type runFlags struct {
 	force      bool
 	quiet      bool
 	jsonOut    bool
+	output     outputFlags // --events, --snapshots, --max-output-rows (output.go)
 }
 
 func (f *runFlags) register(c *cobra.Command) {
@@ -62,6 +63,7 @@ func (f *runFlags) register(c *cobra.Command) {
 	fl.IntVar(&f.chunk, "replicates-per-part", 16, "replicates per Parquet part (the unit of resume)")
 	fl.BoolVar(&f.resume, "resume", false, "finish an interrupted run in --out: compute only missing or corrupt parts")
 	fl.BoolVar(&f.force, "force", false, "replace an existing run in --out")
+	f.output.register(fl)
 	// Drugs become --set overrides before the command runs, so that every
 	// command sharing these flags (run, slurm) passes them on as such.
 	prev := c.PreRunE
@@ -225,12 +227,16 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 	if err != nil {
 		return "", batch.Plan{}, err
 	}
+	outOver, err := f.output.overrides()
+	if err != nil {
+		return "", batch.Plan{}, err
+	}
 	var plan batch.Plan
 	for i, cname := range names {
-		over := append(append([]string(nil), f.sets...), sets[i]...)
+		over := append(append(append([]string(nil), f.sets...), outOver...), sets[i]...)
 		spec, src, err := modelfile.Decode(file, data, over)
 		if err != nil {
-			return "", plan, &exitError{exitUsage, f.drugError(err)}
+			return "", plan, &exitError{exitUsage, f.output.nameFlag(f.drugError(err))}
 		}
 		if i == 0 {
 			plan.Replicates = spec.Run.Replicates
@@ -239,7 +245,7 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 		// Compile maps the model's semantic errors back to file:line:col.
 		m, err := modelfile.Compile(spec, src)
 		if err != nil {
-			return "", plan, &exitError{exitUsage, f.drugError(err)}
+			return "", plan, &exitError{exitUsage, f.output.nameFlag(f.drugError(err))}
 		}
 		plan.Conditions = append(plan.Conditions, batch.Condition{Name: cname, Model: m, Source: string(data), Overrides: over})
 	}
@@ -340,6 +346,9 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	}
 	name, plan, err := buildPlan(f, args)
 	if err != nil {
+		return err
+	}
+	if err := checkOutputSize(&f.output, plan); err != nil {
 		return err
 	}
 	dir := f.out
