@@ -94,6 +94,8 @@ func Checks() []Check {
 		{Name: "surface binding flux across shard boundaries", Quick: true, Run: checkShardBinding},
 		{Name: "shard determinism across workers", Quick: true, Run: checkShardDeterminism},
 		{Name: "occupancy and above_threshold at equilibrium", Quick: true, Run: checkOccupancy},
+		{Name: "events: first passage from a disk and a ball", Quick: false, Run: checkEventFirstPassage},
+		{Name: "events: dwell times of site states", Quick: true, Run: checkDwellTimes},
 	}
 }
 
