@@ -212,3 +212,7 @@ func (m *Model) SiteTypeNames() []string {
 
 // StateNames lists the states of site type ty.
 func (m *Model) StateNames(ty int) []string { return m.schemes[ty].States }
+
+// ExitRate is the total rate of the first-order transitions out of state
+// st of site type ty, 1/ms (at the initial bath concentrations).
+func (m *Model) ExitRate(ty, st int) float64 { return m.schemes[ty].KOut[st] }

@@ -659,6 +659,7 @@ func runUnit(ctx context.Context, dir string, p Plan, u Unit, o Options, tick fu
 		results.MetaCreated:    time.Now().UTC().Format(time.RFC3339),
 		"reuptake.overrides":   join(c.Overrides),
 		"reuptake.dt_ms":       strconv.FormatFloat(m.Dt, 'g', -1, 64),
+		results.MetaDuration:   strconv.FormatFloat(m.Spec.Run.Duration, 'g', -1, 64),
 	}
 	var tables []*table
 	defer func() {

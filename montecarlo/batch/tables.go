@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/reuptake/reuptake/montecarlo"
@@ -75,6 +76,7 @@ func newTable(k results.Kind, m *montecarlo.Model, path string, meta map[string]
 	case results.Sites:
 		t.feed = feedSites
 	case results.Events:
+		meta = withMeta(meta, results.MetaExitRates, exitRates(m))
 		t.feed = feedEvents
 	}
 	w, err := results.CreateFields(path, k, fields, meta)
@@ -158,4 +160,17 @@ func feedEvents(t *table, r montecarlo.Replicate) error {
 			results.Int(e.Molecule), results.Double(e.X), results.Double(e.Y), results.Double(e.Z),
 			results.String(pick(n.regions, e.Region)))
 	})
+}
+
+// exitRates is the MetaExitRates value of a model.
+func exitRates(m *montecarlo.Model) string {
+	out := map[string]map[string]float64{}
+	for ty, name := range m.SiteTypeNames() {
+		out[name] = map[string]float64{}
+		for st, sn := range m.StateNames(ty) {
+			out[name][sn] = m.ExitRate(ty, st)
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }

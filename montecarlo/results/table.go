@@ -42,6 +42,13 @@ const (
 	// MetaSnapshotSubsampled is "true" when at least one snapshot of the
 	// file was subsampled, else "false".
 	MetaSnapshotSubsampled = "reuptake.snapshot_subsampled"
+	// MetaExitRates, in events files, is the total first-order exit rate
+	// of every site state, 1/ms, as JSON {site_type: {state: k_out}} (the
+	// mean dwell of a state left only by first-order transitions is
+	// 1/k_out; bath schedules are not included).
+	MetaExitRates = "reuptake.exit_rates"
+	// MetaDuration is the simulated duration of each replicate, ms.
+	MetaDuration = "reuptake.duration_ms"
 )
 
 func field(name, typ, unit, desc string) Field {
