@@ -4,5 +4,5 @@ import "github.com/spf13/cobra"
 
 // batchCommands returns mc slurm and mc merge.
 func batchCommands() []*cobra.Command {
-	return []*cobra.Command{newSlurmCmd(), newMergeCmd()}
+	return []*cobra.Command{newSlurmCmd(), newMergeCmd(), newExportCmd()}
 }

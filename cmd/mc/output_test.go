@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 // TestOutputBadInput: unknown event kinds, a snapshot interval that is not
@@ -60,5 +62,63 @@ func TestOutputBadInput(t *testing.T) {
 	_, err = runDrugCmd("analyze", run, "--table", "fpt")
 	if ee, ok := err.(*exitError); !ok || ee.code != exitUsage || !strings.Contains(err.Error(), "--events") {
 		t.Errorf("analyze --table fpt on a run without events: %v", err)
+	}
+}
+
+// TestExport: mc export writes every row of a table, with a condition
+// column, as CSV and as one Parquet file; a missing table names the flag
+// that writes it.
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	if _, err := runDrugCmd("run", "-n", "3", "--replicates-per-part", "2", "-q", "-o", run, "--set", "run.duration=0.02 ms",
+		"--events=release,bind,escape", "--sweep", "species.glu.D=0.2 um^2/ms,0.4 um^2/ms"); err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := exportParts(run, results.Events, nil)
+	if err != nil || len(files) != 4 {
+		t.Fatalf("%d events parts, %v", len(files), err)
+	}
+	var rows int64
+	for _, p := range files {
+		f, err := results.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows += f.NumRows()
+		f.Close()
+	}
+	csvPath := filepath.Join(dir, "ev.csv")
+	if _, err := runDrugCmd("export", run, "--table", "events", "-o", csvPath); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if int64(len(lines)) != rows+1 || !strings.HasPrefix(lines[0], "replicate,t_ms,kind,") || !strings.HasSuffix(lines[0], ",condition") {
+		t.Fatalf("%d lines for %d rows; header %q", len(lines), rows, lines[0])
+	}
+	if !strings.HasSuffix(lines[1], "species.glu.D@0.2um_2_ms") {
+		t.Errorf("first row %q lacks its condition", lines[1])
+	}
+	pq := filepath.Join(dir, "ev.parquet")
+	if _, err := runDrugCmd("export", run, "--table", "events", "--format", "parquet", "-o", pq, "--condition", "species.glu.D@0.4um_2_ms"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := results.Open(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := f.NumRows()
+	fields := f.Fields()
+	f.Close()
+	if n == 0 || n >= rows || fields[len(fields)-1].Name != "condition" || f.Kind != results.Events {
+		t.Errorf("parquet export: %d rows of %d, last column %q, kind %v", n, rows, fields[len(fields)-1].Name, f.Kind)
+	}
+	_, err = runDrugCmd("export", run, "--table", "snapshots", "-o", filepath.Join(dir, "s.csv"))
+	if err == nil || !strings.Contains(err.Error(), "--snapshots") {
+		t.Errorf("export of a missing table: %v", err)
 	}
 }

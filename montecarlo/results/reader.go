@@ -42,8 +42,9 @@ type Field struct {
 // Open opens the results file at path and reads its footer. It checks that
 // the file is a Parquet file laid out as a results table: a first column
 // "replicate" of type INT64, then (but for Summary) a column "t_ms" of type
-// DOUBLE, then any number of DOUBLE or INT64 columns (and, in the
-// fixed-schema tables, STRING columns), all flat and not repeated. The kind
+// DOUBLE, then any number of DOUBLE, INT64 or STRING columns (Scan reads
+// STRING values as NaN; exports add a STRING condition column), all flat
+// and not repeated. The kind
 // comes from the MetaKind metadata, or from the schema in files without
 // it.
 // Optional (nullable) DOUBLE columns are accepted; Scan reports their nulls
@@ -166,12 +167,8 @@ func (f *File) init() error {
 		if i+1 == 1 && f.first == 2 && typ != TypeDouble {
 			return fmt.Errorf("not a results table: column 1 (%q) has type %v, want DOUBLE", fd.Name(), fd.Type().Kind())
 		}
-		if typ == "" || f.Kind.Numeric() && typ == TypeString {
-			want := "DOUBLE or INT64"
-			if !f.Kind.Numeric() {
-				want = "DOUBLE, INT64 or STRING"
-			}
-			return fmt.Errorf("not a results table: column %d (%q) has type %v, want %s", i+1, fd.Name(), fd.Type().Kind(), want)
+		if typ == "" {
+			return fmt.Errorf("not a results table: column %d (%q) has type %v, want DOUBLE, INT64 or STRING", i+1, fd.Name(), fd.Type().Kind())
 		}
 	}
 	for i, rg := range md.RowGroups {
@@ -378,10 +375,10 @@ func (f *File) scan(fn func(row parquet.Row) error) error {
 }
 
 // double returns the value of a DOUBLE or INT64 column as a float64, NaN
-// for null.
+// for null and for STRING values.
 func double(v parquet.Value) float64 {
 	switch {
-	case v.IsNull():
+	case v.IsNull(), v.Kind() == parquet.ByteArray:
 		return math.NaN()
 	case v.Kind() == parquet.Int64:
 		return float64(v.Int64())

@@ -85,9 +85,6 @@ func buildSchema(kind Kind, fields []Field) (*parquet.Schema, error) {
 			if err := ValidColumnName(f.Name); err != nil {
 				return nil, err
 			}
-			if kind.Numeric() && f.Type != TypeDouble && f.Type != TypeInt64 {
-				return nil, fmt.Errorf("results: column %q of a %v table has type %s, want DOUBLE or INT64", f.Name, kind, f.Type)
-			}
 		}
 		if seen[f.Name] {
 			return nil, fmt.Errorf("results: duplicate column name %q", f.Name)

@@ -45,6 +45,7 @@ type Writer struct {
 	cols    []Column
 	fields  []Field
 	isInt   []bool // per value column: INT64 (Write converts)
+	strCol  bool   // some value column is a STRING (only WriteRow writes it)
 	f       *os.File
 	pw      *parquet.GenericWriter[any]
 	rows    []parquet.Row
@@ -78,8 +79,9 @@ func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Wri
 // CreateFields is Create for a table described by all its fields, the
 // leading replicate (and, but for Summary, t_ms) included: the fixed
 // schemas of Kind.Fields, or Timeseries and Summary tables whose value
-// columns are INT64 or DOUBLE. MetaColumns holds the columns after the
-// leading ones.
+// columns are INT64, DOUBLE or STRING (Write handles tables without
+// STRING columns; WriteRow every table). MetaColumns holds the columns
+// after the leading ones.
 func CreateFields(path string, kind Kind, fields []Field, meta map[string]string) (*Writer, error) {
 	schema, err := buildSchema(kind, fields)
 	if err != nil {
@@ -109,9 +111,11 @@ func CreateFields(path string, kind Kind, fields []Field, meta map[string]string
 	first := leading(kind)
 	cols := make([]Column, 0, len(fields)-first)
 	isInt := make([]bool, 0, len(fields)-first)
+	strCol := false
 	for _, f := range fields[first:] {
 		cols = append(cols, f.Column)
 		isInt = append(isInt, f.Type == TypeInt64)
+		strCol = strCol || f.Type == TypeString
 	}
 	opts := []parquet.WriterOption{
 		schema,
@@ -136,6 +140,7 @@ func CreateFields(path string, kind Kind, fields []Field, meta map[string]string
 		cols:   cols,
 		fields: fields,
 		isInt:  isInt,
+		strCol: strCol,
 		f:      f,
 		pw:     parquet.NewGenericWriter[any](f, opts...),
 		rows:   make([]parquet.Row, rowBatch),
@@ -177,8 +182,8 @@ func (w *Writer) Write(replicate int64, tMS float64, values []float64) error {
 	if w.err != nil {
 		return w.err
 	}
-	if !w.kind.Numeric() {
-		return fmt.Errorf("results: write %s: a %v table is written with WriteRow", w.path, w.kind)
+	if !w.kind.Numeric() || w.strCol {
+		return fmt.Errorf("results: write %s: a %v table with string columns is written with WriteRow", w.path, w.kind)
 	}
 	if len(values) != len(w.cols) {
 		return fmt.Errorf("results: write %s: got %d values, want %d", w.path, len(values), len(w.cols))
