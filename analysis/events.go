@@ -338,7 +338,9 @@ func dwellTable(conds map[string]*condEvents, order []string) *Table {
 		for k := range c.dwell {
 			keys = append(keys, k)
 		}
-		sort.Slice(keys, func(i, j int) bool { return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1] })
+		sort.Slice(keys, func(i, j int) bool {
+			return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1]
+		})
 		for _, k := range keys {
 			xs := c.dwell[k]
 			m, se := eventMeanSE(xs)
