@@ -117,6 +117,32 @@ func TestExport(t *testing.T) {
 	if n == 0 || n >= rows || fields[len(fields)-1].Name != "condition" || f.Kind != results.Events {
 		t.Errorf("parquet export: %d rows of %d, last column %q, kind %v", n, rows, fields[len(fields)-1].Name, f.Kind)
 	}
+	// The conditions table types the swept key.
+	cf, err := results.Open(conditionsPath(run))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	cf.ScanRows(func(v []results.Value) error { got = append(got, v[0].Str()+"="+v[3].String()); return nil })
+	d := cf.Fields()[3]
+	cf.Close()
+	if d.Name != "species.glu.D" || d.Unit != "um^2/ms" || d.Type != results.TypeDouble ||
+		strings.Join(got, " ") != "species.glu.D@0.2um_2_ms=0.2 species.glu.D@0.4um_2_ms=0.4" {
+		t.Errorf("conditions table: %+v, rows %v", d, got)
+	}
+	for _, c := range []struct {
+		vals []string
+		unit string
+		want float64
+	}{{[]string{"1uM", "500 nM"}, "uM", 0.5}, {[]string{"2 ms", "300 us"}, "ms", 0.3}} {
+		f, vs := sweptColumn("k", c.vals)
+		if f.Unit != c.unit || vs[1].Float64() != c.want {
+			t.Errorf("%v: unit %q, second value %v", c.vals, f.Unit, vs[1])
+		}
+	}
+	if f, _ := sweptColumn("k", []string{"fixed", "gaussian"}); f.Type != results.TypeString {
+		t.Errorf("words typed %s", f.Type)
+	}
 	_, err = runDrugCmd("export", run, "--table", "snapshots", "-o", filepath.Join(dir, "s.csv"))
 	if err == nil || !strings.Contains(err.Error(), "--snapshots") {
 		t.Errorf("export of a missing table: %v", err)

@@ -358,6 +358,12 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if err := prepareOut(dir, f); err != nil {
 		return &exitError{exitUsage, err}
 	}
+	if err := batch.Prepare(dir, plan); err != nil {
+		return &exitError{exitUsage, err}
+	}
+	if err := writeConditions(dir, plan, f.sweeps); err != nil { // conditions.go
+		return &exitError{exitFailure, err}
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	workers := f.workers

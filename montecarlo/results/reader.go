@@ -147,14 +147,17 @@ func (f *File) init() error {
 			return fmt.Errorf("not a results table: column %d (%q) is nested or repeated", i, fd.Name())
 		}
 	}
-	if len(fields) == 0 || fields[0].Name() != ColReplicate || fields[0].Type().Kind() != parquet.Int64 || fields[0].Optional() {
+	if f.meta[MetaKind] == Conditions.String() {
+		f.Kind, f.first = Conditions, 0 // no leading columns
+	} else if len(fields) == 0 || fields[0].Name() != ColReplicate || fields[0].Type().Kind() != parquet.Int64 || fields[0].Optional() {
 		return fmt.Errorf("not a results table: the first column must be a required INT64 %q", ColReplicate)
+	} else {
+		f.Kind, f.first = Summary, 1
+		if len(fields) > 1 && fields[1].Name() == ColTime {
+			f.Kind, f.first = Timeseries, 2
+		}
 	}
-	f.Kind, f.first = Summary, 1
-	if len(fields) > 1 && fields[1].Name() == ColTime {
-		f.Kind, f.first = Timeseries, 2
-	}
-	if s, ok := f.meta[MetaKind]; ok {
+	if s, ok := f.meta[MetaKind]; ok && f.Kind != Conditions {
 		k, err := ParseKind(s)
 		if err == nil && !k.Numeric() && f.first == 2 {
 			f.Kind = k // a fixed-schema table: it has t_ms too
@@ -162,13 +165,14 @@ func (f *File) init() error {
 			return fmt.Errorf("metadata %s=%q does not match the schema (a %v table)", MetaKind, s, f.Kind)
 		}
 	}
-	for i, fd := range fields[1:] {
+	for i, fd := range fields[min(f.first, 1):] {
+		i += min(f.first, 1)
 		typ := typeOf(fd)
-		if i+1 == 1 && f.first == 2 && typ != TypeDouble {
+		if i == 1 && f.first == 2 && typ != TypeDouble {
 			return fmt.Errorf("not a results table: column 1 (%q) has type %v, want DOUBLE", fd.Name(), fd.Type().Kind())
 		}
 		if typ == "" {
-			return fmt.Errorf("not a results table: column %d (%q) has type %v, want DOUBLE, INT64 or STRING", i+1, fd.Name(), fd.Type().Kind())
+			return fmt.Errorf("not a results table: column %d (%q) has type %v, want DOUBLE, INT64 or STRING", i, fd.Name(), fd.Type().Kind())
 		}
 	}
 	for i, rg := range md.RowGroups {
@@ -217,7 +221,7 @@ func (f *File) Fields() []Field {
 	for i, fd := range pfields {
 		var c Column
 		switch {
-		case i == 0:
+		case i == 0 && f.first >= 1:
 			c = ReplicateColumn
 		case i == 1 && f.first == 2:
 			c = TimeColumn
@@ -350,7 +354,7 @@ func (f *File) scan(fn func(row parquet.Row) error) error {
 					rows.Close()
 					return fmt.Errorf("results: scan %s: row group %d: corrupt file: row %d has %d values, want %d", f.path, g, got, len(row), width)
 				}
-				if row[0].IsNull() {
+				if f.first > 0 && row[0].IsNull() {
 					rows.Close()
 					return fmt.Errorf("results: scan %s: row group %d: corrupt file: null replicate in row %d", f.path, g, got)
 				}

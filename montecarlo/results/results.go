@@ -149,12 +149,18 @@ const (
 	// Events tables have one row per recorded event, with the fixed
 	// columns EventFields.
 	Events
+	// Conditions is the one-file table of a run's conditions: a row per
+	// condition, with a condition column and one column per swept key
+	// (no replicate column). It is not one of the per-replicate tables
+	// that Kinds lists.
+	Conditions
 )
 
 // kindNames are the table names of the kinds, in Kind order from 1.
-var kindNames = [...]string{"timeseries", "summary", "snapshots", "sites", "events"}
+var kindNames = [...]string{"timeseries", "summary", "snapshots", "sites", "events", "conditions"}
 
-// Kinds lists every table kind, in the order a run directory lists them.
+// Kinds lists the per-replicate table kinds (every kind but Conditions),
+// in the order a run directory lists them.
 func Kinds() []Kind { return []Kind{Timeseries, Summary, Snapshots, Sites, Events} }
 
 // String returns the table name of the kind, e.g. "timeseries" or "events"
@@ -167,11 +173,11 @@ func (k Kind) String() string {
 }
 
 // Valid reports whether k is one of the kinds listed by Kinds.
-func (k Kind) Valid() bool { return k >= Timeseries && k <= Events }
+func (k Kind) Valid() bool { return k >= Timeseries && k <= Conditions }
 
 // HasTime reports whether tables of kind k have the t_ms column (every
-// kind but Summary).
-func (k Kind) HasTime() bool { return k.Valid() && k != Summary }
+// kind but Summary and Conditions).
+func (k Kind) HasTime() bool { return k.Valid() && k != Summary && k != Conditions }
 
 // Numeric reports whether tables of kind k have free numeric value columns
 // (Timeseries and Summary), which Writer.Write and File.Scan handle; the
@@ -185,7 +191,7 @@ func ParseKind(s string) (Kind, error) {
 			return Kind(i + 1), nil
 		}
 	}
-	return 0, fmt.Errorf("results: unknown table kind %q (want one of timeseries, summary, snapshots, sites, events)", s)
+	return 0, fmt.Errorf("results: unknown table kind %q (want one of timeseries, summary, snapshots, sites, events, conditions)", s)
 }
 
 // ErrClosed is returned by Writer and File methods called after Close (or,

@@ -59,7 +59,10 @@ func numericFields(kind Kind, cols []Column) ([]Field, error) {
 // leading returns the number of fixed leading columns (replicate, t_ms) of
 // a table of kind k.
 func leading(k Kind) int {
-	if k.HasTime() {
+	switch {
+	case k == Conditions:
+		return 0
+	case k.HasTime():
 		return 2
 	}
 	return 1
@@ -73,8 +76,8 @@ func buildSchema(kind Kind, fields []Field) (*parquet.Schema, error) {
 		return nil, fmt.Errorf("results: invalid table kind %v", kind)
 	}
 	first := leading(kind)
-	if len(fields) < first || fields[0].Name != ColReplicate || fields[0].Type != TypeInt64 ||
-		(first == 2 && (fields[1].Name != ColTime || fields[1].Type != TypeDouble)) {
+	if first > 0 && (len(fields) < first || fields[0].Name != ColReplicate || fields[0].Type != TypeInt64) ||
+		first == 2 && (fields[1].Name != ColTime || fields[1].Type != TypeDouble) {
 		return nil, fmt.Errorf("results: a %v table starts with replicate INT64%s", kind, map[bool]string{true: " and t_ms DOUBLE", false: ""}[first == 2])
 	}
 	seen := make(map[string]bool, len(fields))

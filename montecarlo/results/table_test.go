@@ -135,3 +135,35 @@ func TestWriteRowErrors(t *testing.T) {
 		t.Error("Create of an events table succeeded")
 	}
 }
+
+// TestConditionsTable: a conditions table has no replicate column and
+// reads back with its kind and typed columns.
+func TestConditionsTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "conditions.parquet")
+	fields := []Field{{Column: Column{Name: "condition"}, Type: TypeString}, {Column: Column{Name: "species.glu.D", Unit: "um^2/ms"}, Type: TypeDouble}}
+	w, err := CreateFields(path, Conditions, fields, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []string{"a", "b"} {
+		if err := w.WriteRow(String(c), Double(0.2*float64(i+1))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Kind != Conditions || len(f.Fields()) != 2 || f.Fields()[1].Unit != "um^2/ms" {
+		t.Fatalf("kind %v fields %+v", f.Kind, f.Fields())
+	}
+	var got []string
+	f.ScanRows(func(v []Value) error { got = append(got, v[0].Str()+"="+v[1].String()); return nil })
+	if strings.Join(got, " ") != "a=0.2 b=0.4" {
+		t.Errorf("rows %v", got)
+	}
+}
