@@ -2,7 +2,10 @@ package batch
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,3 +160,124 @@ func TestResumeCompletesEveryTable(t *testing.T) {
 }
 
 func removeFile(path string) error { return os.Remove(path) }
+
+// TestOldFormatRun: a run written by manifest format 2 (records with the
+// two fixed table fields) is still checked by Status, but resuming or
+// merging it is refused with a message that says why and what to do.
+func TestOldFormatRun(t *testing.T) {
+	p := tinyPlan(t)
+	p.Replicates, p.Conditions = 4, p.Conditions[:1]
+	dir := runPlan(t, p, Options{Workers: 2})
+	// Rewrite it as format 2 wrote it.
+	man, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	man.Format = 2
+	for i := range man.Conditions {
+		man.Conditions[i].Tables = nil
+	}
+	b, _ := json.MarshalIndent(man, "", "  ")
+	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), b); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range p.Units() {
+		rec, _, err := readRecord(dir, "slow", u.Chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := map[string]any{"condition": rec.Condition, "part": rec.Chunk, "first_replicate": rec.First, "end_replicate": rec.End,
+			"timeseries_sha256": rec.Tables[0].SHA256, "summary_sha256": rec.Tables[1].SHA256, "task": 0, "finished": rec.Finished}
+		b, _ := json.Marshal(old)
+		if err := writeFileAtomic(recordPath(dir, "slow", u.Chunk), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allDone(t, dir, p)
+	for what, err := range map[string]error{
+		"resume": Run(context.Background(), dir, p, Options{Resume: true}),
+		"merge":  func() error { _, err := Merge(dir, MergeOptions{}); return err }(),
+	} {
+		if !errors.Is(err, ErrOldFormat) || !strings.Contains(err.Error(), "manifest format 2") || !strings.Contains(err.Error(), "new --out") {
+			t.Errorf("%s of a format-2 run: %v", what, err)
+		}
+	}
+}
+
+// TestSnapshotCap: above the cap a snapshot holds exactly cap molecules,
+// distinct, and the file says it was subsampled.
+func TestSnapshotCap(t *testing.T) {
+	p := outputPlan(t, 1, "output.snapshots.cap=50")
+	p.Replicates = 2
+	dir := runPlan(t, p, Options{Workers: 1})
+	f, err := results.Open(results.PartPath(dir, results.Snapshots, "base", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.Lookup(results.MetaSnapshotSubsampled); v != "true" {
+		t.Errorf("%s = %q", results.MetaSnapshotSubsampled, v)
+	}
+	if v, _ := f.Lookup(results.MetaSnapshotCap); v != "50" {
+		t.Errorf("%s = %q", results.MetaSnapshotCap, v)
+	}
+	per := map[string]map[int64]bool{}
+	cleft := map[string]float64{}
+	f.ScanRows(func(v []results.Value) error {
+		k := fmt.Sprint(v[0], "/", v[1])
+		if per[k] == nil {
+			per[k] = map[int64]bool{}
+		}
+		per[k][v[2].Int64()] = true
+		if v[4].Str() == "cleft" {
+			cleft[k]++
+		}
+		return nil
+	})
+	// Uniform: the molecules kept in the cleft are hypergeometric given
+	// the free molecules in the cleft and in all (from the timeseries);
+	// summed over the subsampled snapshots, |z| < 4. A sample favouring
+	// the first or last molecules of the store (released first, near the
+	// centre) would show here.
+	ts, err := results.Open(results.PartPath(dir, results.Timeseries, "base", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ts.Close()
+	ci, ti := -1, -1
+	for i, c := range ts.Columns() {
+		switch c.Name {
+		case "free_cleft":
+			ci = i
+		case "free_total":
+			ti = i
+		}
+	}
+	var diff, vari float64
+	ts.Scan(func(r int64, tm float64, v []float64) error {
+		k := fmt.Sprint(r, "/", tm)
+		n, kc := v[ti], v[ci]
+		if n <= 50 || per[k] == nil {
+			return nil
+		}
+		p := kc / n
+		diff += cleft[k] - 50*p
+		vari += 50 * p * (1 - p) * (n - 50) / (n - 1)
+		return nil
+	})
+	if z := diff / math.Sqrt(vari); !(math.Abs(z) < 4) {
+		t.Errorf("molecules kept in the cleft: z = %.2f (sum of deviations %g, variance %g)", z, diff, vari)
+	}
+	full := 0
+	for k, ids := range per {
+		if len(ids) > 50 {
+			t.Errorf("snapshot %s holds %d molecules", k, len(ids))
+		}
+		if len(ids) == 50 {
+			full++
+		}
+	}
+	if full == 0 {
+		t.Error("no snapshot reached the cap: the test does not exercise subsampling")
+	}
+}
