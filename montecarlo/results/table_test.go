@@ -167,3 +167,25 @@ func TestConditionsTable(t *testing.T) {
 		t.Errorf("rows %v", got)
 	}
 }
+
+func TestWriteRowAllocs(t *testing.T) {
+	w, err := CreateFields(filepath.Join(t.TempDir(), "e.parquet"), Events, Events.Fields(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	i := 0
+	write := func() {
+		i++
+		if err := w.WriteRow(Int(int64(i/1000)), Double(float64(i)), String("bind"), String("glu"), String("glt1"), Int(3),
+			String("To"), String("ToS"), Int(int64(i)), Double(1), Double(2), Double(3), String("cleft")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 10 * rowBatch {
+		write()
+	}
+	if avg := testing.AllocsPerRun(20000, write); avg > 0 {
+		t.Errorf("WriteRow allocates %v times per row on average", avg)
+	}
+}
