@@ -177,13 +177,69 @@ func (c *condEvents) add(e *event) {
 	}
 }
 
+// EventSummary is what the events of one condition say per molecule.
+type EventSummary struct {
+	Condition string
+	Released  int64 // molecules released, all replicates
+	// FirstBind, Uptake and Escape are the times from release to the first
+	// binding, to uptake and to escape of the molecules that got there
+	// (ms); UptakeDistance the distance of each uptake from its release
+	// point (µm).
+	FirstBind, Uptake, Escape, UptakeDistance []float64
+	// Duration is the simulated duration of a replicate (ms), 0 if unknown.
+	Duration float64
+}
+
+// EventData reads the events of args (as EventTables) and returns the
+// first-passage data of each condition, in the order met.
+func EventData(conditions []string, args ...string) ([]EventSummary, error) {
+	conds, order, err := readEvents(conditions, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []EventSummary
+	for _, n := range order {
+		c := conds[n]
+		out = append(out, EventSummary{Condition: n, Released: c.released, FirstBind: c.times[0], Uptake: c.times[1],
+			Escape: c.times[2], UptakeDistance: c.dist, Duration: c.duration})
+	}
+	return out, nil
+}
+
 // EventTables computes the named event tables (of EventTableNames) from
 // the events files of args (run directories, directories or files),
 // restricted to the conditions listed (all when empty).
 func EventTables(names []string, conditions []string, args ...string) ([]NamedTable, error) {
-	files, err := EventFiles(args...)
+	conds, order, err := readEvents(conditions, args...)
 	if err != nil {
 		return nil, err
+	}
+	var out []NamedTable
+	for _, n := range names {
+		var t *Table
+		switch n {
+		case "fpt":
+			t = fptTable(conds, order)
+		case "survival":
+			t = survivalTable(conds, order)
+		case "dwell":
+			t = dwellTable(conds, order)
+		case "reactions":
+			t = reactionsTable(conds, order)
+		default:
+			return nil, fmt.Errorf("unknown event table %q (want one of %s)", n, strings.Join(EventTableNames, ", "))
+		}
+		out = append(out, NamedTable{Name: n, Table: t})
+	}
+	return out, nil
+}
+
+// readEvents streams the events files of args into per-condition
+// accumulators.
+func readEvents(conditions []string, args ...string) (map[string]*condEvents, []string, error) {
+	files, err := EventFiles(args...)
+	if err != nil {
+		return nil, nil, err
 	}
 	conds := map[string]*condEvents{}
 	var order []string
@@ -195,7 +251,7 @@ func EventTables(names []string, conditions []string, args ...string) ([]NamedTa
 	for _, path := range files {
 		f, err := results.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if f.Kind != results.Events {
 			f.Close()
@@ -226,33 +282,16 @@ func EventTables(names []string, conditions []string, args ...string) ([]NamedTa
 		})
 		f.Close()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(order) == 0 {
-		return nil, fmt.Errorf("%w in %s: write one with mc run --events (or output: {events: all} in the model)", ErrNoEvents, strings.Join(args, ", "))
+		return nil, nil, fmt.Errorf("%w in %s: write one with mc run --events (or output: {events: all} in the model)", ErrNoEvents, strings.Join(args, ", "))
 	}
 	for _, c := range conds {
 		c.endRep()
 	}
-	var out []NamedTable
-	for _, n := range names {
-		var t *Table
-		switch n {
-		case "fpt":
-			t = fptTable(conds, order)
-		case "survival":
-			t = survivalTable(conds, order)
-		case "dwell":
-			t = dwellTable(conds, order)
-		case "reactions":
-			t = reactionsTable(conds, order)
-		default:
-			return nil, fmt.Errorf("unknown event table %q (want one of %s)", n, strings.Join(EventTableNames, ", "))
-		}
-		out = append(out, NamedTable{Name: n, Table: t})
-	}
-	return out, nil
+	return conds, order, nil
 }
 
 func eventMeanSE(xs []float64) (float64, float64) {

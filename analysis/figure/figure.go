@@ -100,6 +100,11 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 	if err != nil {
 		return err
 	}
+	return writePlots(w, format, plots, opts)
+}
+
+// writePlots lays out plots as the panels of one figure in format.
+func writePlots(w io.Writer, format string, plots []*plot.Plot, opts Options) error {
 	pw, ph := opts.PanelWidth, opts.PanelHeight
 	if pw <= 0 {
 		pw = 5 * vg.Inch
@@ -176,7 +181,7 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 			}
 		}
 	}
-	_, err = cw.WriteTo(w)
+	_, err := cw.WriteTo(w)
 	return err
 }
 

@@ -2,10 +2,15 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"slices"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/analysis/figure"
 )
 
 // splitEventTables separates the --table names computed from the events
@@ -55,4 +60,25 @@ func analyzeEvents(stdout, stderr io.Writer, f *analyzeFlags, names, rest []stri
 		tabs = append(more, tabs...)
 	}
 	return writeTables(stdout, f.out, f.format, tabs)
+}
+
+// plotEvents draws the event panels of mc plot.
+func plotEvents(stdout io.Writer, f *plotFlags, args []string) error {
+	data, err := analysis.EventData(f.conditions, args...)
+	if errors.Is(err, analysis.ErrNoEvents) {
+		return &exitError{exitUsage, err}
+	}
+	if err != nil {
+		return &exitError{exitFailure, err}
+	}
+	title := f.title
+	if title == "" {
+		title = strings.Join(args, " ") + ": per molecule, from the events table"
+	}
+	opts := figure.Options{Title: title, PanelWidth: vg.Length(f.width) * vg.Inch, PanelHeight: vg.Length(f.height) * vg.Inch, DPI: f.dpi}
+	if err := figure.SaveEvents(data, f.out, f.panels, opts); err != nil {
+		return &exitError{exitFailure, err}
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", f.out)
+	return nil
 }
