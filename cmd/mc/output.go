@@ -29,6 +29,22 @@ func (o *outputFlags) register(fl *pflag.FlagSet) {
 	fl.Int64Var(&o.maxRows, "max-output-rows", DefaultMaxOutputRows, "refuse a run whose events, snapshots and sites tables would hold more rows than this in all (estimated before it starts)")
 }
 
+// args returns the flags again, for a script that runs mc run (mc
+// slurm), each value quoted by quote.
+func (o *outputFlags) args(quote func(string) string) []string {
+	var out []string
+	if o.events != "" {
+		out = append(out, "--events="+quote(o.events))
+	}
+	if o.snapshots != "" {
+		out = append(out, "--snapshots "+quote(o.snapshots))
+	}
+	if o.maxRows != DefaultMaxOutputRows {
+		out = append(out, fmt.Sprintf("--max-output-rows %d", o.maxRows))
+	}
+	return out
+}
+
 // overrides returns the model overrides the flags stand for, after
 // checking the event kinds.
 func (o *outputFlags) overrides() ([]string, error) {

@@ -148,3 +148,21 @@ func TestExport(t *testing.T) {
 		t.Errorf("export of a missing table: %v", err)
 	}
 }
+
+// TestSlurmKeepsOutputFlags: the job script passes --events, --snapshots
+// and a raised --max-output-rows on to every task.
+func TestSlurmKeepsOutputFlags(t *testing.T) {
+	tmp := t.TempDir()
+	writeModel(t, tmp)
+	t.Chdir(tmp)
+	out, _, err := execMC(t, "slurm", "model.yaml", "--tasks", "2", "--time", "1:00:00", "--mem", "1G", "--replicates", "4",
+		"--events=bind,transport", "--snapshots", "50us", "--max-output-rows", "1000000000", "--out", "runs/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--events=", "bind,transport", "--snapshots ", "50us", "--max-output-rows 1000000000"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("script lacks %q:\n%s", want, out)
+		}
+	}
+}
