@@ -109,3 +109,22 @@ func TestEventTables(t *testing.T) {
 		t.Error("unknown table accepted")
 	}
 }
+
+// TestResolveSkipsPerMoleculeTables: a glob over a whole run gives its
+// timeseries and summary files, not its events.
+func TestResolveSkipsPerMoleculeTables(t *testing.T) {
+	dir := t.TempDir()
+	writeEvents(t, dir, "c", [][]any{{0, 0.0, "release", -1, "", "", 1, 0.0}})
+	ts := results.PartPath(dir, results.Timeseries, "c", 0)
+	w, err := results.Create(ts, results.Timeseries, []results.Column{{Name: "free_total"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := Resolve(dir + "/**/*.parquet")
+	if err != nil || len(srcs) != 1 || srcs[0].Path != ts {
+		t.Fatalf("Resolve = %v, %v; want only %s", srcs, err, ts)
+	}
+}
