@@ -18,6 +18,8 @@ func FuzzParse(f *testing.F) {
 		f.Add(data, "sites.ampa.scheme.transitions[0].rate=1e7 /M/s")
 	}
 	f.Add([]byte(smallModel()), "species.glu.D_region.cleft=0.2 um^2/ms")
+	f.Add([]byte(smallModel()+"output: {events: [bind, escape], snapshots: {every: 0.5 ms, cap: 10}}\n"), "output.events=all")
+	f.Add([]byte(smallModel()+"output: {events: bnd, snapshots: 3 us}\n"), "output.snapshots.every=0.1 ms")
 	f.Add([]byte("a: &a [*a]\n"), "")
 	f.Add([]byte("run: {duration: 1e400 ms}\n"), "x=")
 	f.Fuzz(func(t *testing.T, data []byte, override string) {
