@@ -101,3 +101,12 @@ func checkOutputSize(o *outputFlags, plan batch.Plan) error {
 	}
 	return nil
 }
+
+// tableList names the tables of the plan's first condition, comma-separated.
+func tableList(plan batch.Plan) string {
+	var names []string
+	for _, k := range plan.Conditions[0].Tables() {
+		names = append(names, k.String())
+	}
+	return strings.Join(names, ",")
+}

@@ -412,7 +412,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	fmt.Fprintf(stdout, "%s: %d replicate(s) × %d condition(s)%s, seed %d, task %d of %d, %s on %d worker(s)\n",
 		name, plan.Replicates, len(plan.Conditions), shards, plan.Seed, f.task, f.tasks, time.Since(start).Round(time.Millisecond), workers)
 	writeSummaryText(stdout, plan, sums)
-	fmt.Fprintf(stdout, "\nfiles: %s/{timeseries,summary}/condition=*/part-*.parquet\n", dir)
+	fmt.Fprintf(stdout, "\nfiles: %s/{%s}/condition=*/part-*.parquet\n", dir, tableList(plan)) // output.go
 	fmt.Fprintf(stdout, "read:  duckdb -c \"SELECT * FROM read_parquet('%s/summary/**/*.parquet', hive_partitioning=true)\"\n", dir)
 	return nil
 }
