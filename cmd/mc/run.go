@@ -359,7 +359,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 		return &exitError{exitUsage, err}
 	}
 	if err := batch.Prepare(dir, plan); err != nil {
-		return &exitError{exitUsage, err}
+		return &exitError{exitFailure, err}
 	}
 	if err := writeConditions(dir, plan, f.sweeps); err != nil { // conditions.go
 		return &exitError{exitFailure, err}
