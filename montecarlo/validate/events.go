@@ -55,8 +55,9 @@ func exitTimes(events []montecarlo.Event, tEnd float64) (times []float64, censor
 
 // checkEventFirstPassage: the mean exit time of molecules released at r₀
 // from a disk with an absorbing rim, (R'² − r₀²)/(4D), and from a ball,
-// (R'² − r₀²)/(6D), computed from the events table alone (release and
-// escape times joined by molecule id). R' is the equal-area (disk) or
+// (R'² − r₀²)/(6D), and the survival curve of molecules released at the
+// centre of the disk against the §A7 T5 series, all computed from the
+// events table alone (release and escape times joined by molecule id). R' is the equal-area (disk) or
 // equal-volume (ball) radius of the voxelised boundary moved out by the
 // discrete-time crossing correction 0.5826·√(2DΔt) (§A7 T5, as in the T5
 // check); the exit time is the end of the step that crossed, which biases
@@ -94,6 +95,43 @@ func checkEventFirstPassage(seed uint64) []Result {
 		out = append(out, compare("disk mean first passage from events µs", (rc*rc-r0*r0)/(4*d)*1e3, mean*1e3, se*1e3,
 			fmt.Sprintf("(R'² − r₀²)/(4D), r₀ = %g µm, R' = %.2f nm (equal-area radius + 0.5826·√(2DΔt)); release → escape per molecule id from the events table; %d of %d censored at %g ms; SE = SD/√N",
 				r0, rc*1e3, left, len(times), tEnd)))
+	}
+	// Disk, from the centre: the survival curve S(τ) from the events
+	// against the §A7 T5 Bessel series (as the T5 check computes it from
+	// the counts), binomial SE at each τ.
+	{
+		const r, h = 0.15, 0.02
+		ds := space.DiskSpec{Radius: r, Height: h, Voxel: voxel}
+		ms, shape, data, err := ds.Mask()
+		if err != nil {
+			return modelError("disk survival", err)
+		}
+		tEnd := 0.1
+		spec := maskSpec(ms, shape, data, dt, tEnd, montecarlo.SpeciesSpec{Name: "x", D: d})
+		spec.Run.SampleInterval = tEnd
+		at := [3]float64{0.00011, -0.00007, h/2 + 0.00013}
+		spec.Releases = []montecarlo.ReleaseSpec{{Release: agents.Release{Species: "x", At: at, Times: []float64{0}, N: n, Probability: 1}}}
+		spec.Output = montecarlo.OutputSpec{Events: []string{"release", "escape"}}
+		m, err := montecarlo.NewModel(spec)
+		if err != nil {
+			return modelError("disk survival", err)
+		}
+		times, _, err := exitTimes(recordRun(m, seed^0x5eed), tEnd)
+		if err != nil {
+			return modelError("disk survival", err)
+		}
+		rc := ds.EffectiveRadius() + crossingShift*math.Sqrt(2*d*dt)
+		for _, tau := range diskSurvivalTau[:4] {
+			t := tau * r * r / d
+			var left int64
+			for _, x := range times {
+				if x > t*(1+1e-9) {
+					left++
+				}
+			}
+			out = append(out, binomial(fmt.Sprintf("disk survival from events S(τ = %g)", tau), diskSurvival(d*t/(rc*rc)), left, int64(len(times)),
+				fmt.Sprintf("§A7 T5 Bessel series at τ' = Dt/R'² = %.4f, R' = %.2f nm; molecules released at the centre not yet escaped by the events table; binomial SE", d*t/(rc*rc), rc*1e3)))
+		}
 	}
 	// Ball: free medium within R = 0.1 µm, sinks beyond; start at r₀ = 0.05 µm.
 	{
