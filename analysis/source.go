@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,7 +38,8 @@ const conditionPrefix = "condition="
 //     condition=c partitions of RUN's timeseries/ and summary/ trees;
 //   - a glob pattern (*, ?, [...], and ** for any number of directories)
 //     gives the files it matches and the .parquet files below the
-//     directories it matches;
+//     directories it matches, leaving out those in the events, snapshots,
+//     sites and conditions tables of a run;
 //   - a file is taken as it is, whatever its name.
 //
 // Names starting with "." are skipped while walking (the temporary files of
@@ -100,6 +102,7 @@ func resolveOne(arg string) ([]string, error) {
 			}
 			files = append(files, m)
 		}
+		files = slices.DeleteFunc(files, inPerMoleculeTable)
 		if len(files) == 0 {
 			return nil, fmt.Errorf("analysis: pattern %q matches no results files", arg)
 		}
@@ -154,6 +157,22 @@ func resolveOne(arg string) ([]string, error) {
 		return files, nil
 	}
 	return walkParquet(arg)
+}
+
+// inPerMoleculeTable reports whether p lies in the events, snapshots,
+// sites or conditions table of a run directory: a glob over a whole run
+// (RUN/**/*.parquet) leaves those out, as they are not timeseries or
+// summaries (see EventTables for the events).
+func inPerMoleculeTable(p string) bool {
+	for d := filepath.Dir(p); d != filepath.Dir(d); d = filepath.Dir(d) {
+		switch filepath.Base(d) {
+		case results.Events.Dir(), results.Snapshots.Dir(), results.Sites.Dir(), results.Conditions.Dir():
+			if isRunDir(filepath.Dir(d)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // errNoParquet is returned by walkParquet for a directory without results.

@@ -114,6 +114,9 @@ func (e *Engine) afterMove(i int) bool {
 		}
 		if p > 0 && e.rng.Float64() < p {
 			e.degraded[sp]++
+			if e.rec != nil {
+				e.molEvent(EventDegrade, e.stepTime(), i, [3]float64{mol.X[i], mol.Y[i], mol.Z[i]}, mol.Voxel[i])
+			}
 			mol.Remove(i)
 			return false
 		}
@@ -144,6 +147,9 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 			return true
 		case space.Escaped:
 			e.escaped[sp]++
+			if e.rec != nil {
+				e.molEvent(EventEscape, e.stepTime(), i, p, int32(v))
+			}
 			mol.Remove(i)
 			return false
 		case space.HitTile:
@@ -165,6 +171,9 @@ func (e *Engine) trace(i int, d [3]float64) bool {
 				if u := e.rng.Float64(); u < pr {
 					// Competing binds of this species split by k_on.
 					to := c.PickBind(state, sp, u/pr*c.BindRate(state, sp))
+					if e.rec != nil {
+						e.boundMol(s, state, to, i, p, int32(v), e.stepTime())
+					}
 					e.setState(s, to, float64(e.step+1)*m.Dt)
 					mol.Remove(i)
 					return false

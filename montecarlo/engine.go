@@ -43,6 +43,7 @@ type Engine struct {
 	probeN   []int64 // scratch: molecules per concentration probe
 
 	baths *bathClock // nil unless a bath concentration changes in time
+	rec   *recorder  // nil unless events or snapshots are recorded (events.go)
 
 	vol volIndex // volume sites by voxel (see volume.go)
 	// Spatial shards (shard.go): a sharded replicate's engine coordinates
@@ -287,6 +288,9 @@ func (e *Engine) Reset(seed uint64, rep int) {
 	if e.sub != nil {
 		e.resetShards(seed, rep)
 	}
+	if e.rec != nil {
+		e.resetRecorder(seed, rep)
+	}
 }
 
 // preloaded counts the molecules a site holds when it starts in a bound
@@ -358,6 +362,9 @@ func (e *Engine) RunContext(ctx context.Context, observe func(t float64, values 
 		defer func() { e.pool.close(); e.pool = nil }()
 	}
 	done := ctx.Done()
+	if e.rec != nil {
+		e.recordStep()
+	}
 	observe(0, e.sample())
 	for e.step < m.steps {
 		if done != nil && e.step%cancelEvery == 0 {
@@ -368,6 +375,9 @@ func (e *Engine) RunContext(ctx context.Context, observe func(t float64, values 
 			}
 		}
 		e.Step()
+		if e.rec != nil {
+			e.recordStep()
+		}
 		if e.step%m.sampleEvery == 0 {
 			observe(e.t, e.sample())
 		}
@@ -419,6 +429,9 @@ func (e *Engine) release(t1 float64) {
 				e.mol.Add(r.at[0], r.at[1], r.at[2], r.voxel, uint16(r.species))
 			}
 			e.released[r.species] += int64(n)
+			if e.rec != nil {
+				e.recReleased(r.rel.Times[e.nextRelease[ri]-1], e.mol.Len()-n)
+			}
 		}
 	}
 	e.releaseQueued(t1)
@@ -473,16 +486,19 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 			}
 			x -= r
 		}
+		spawned := false
 		switch u.Kind {
 		case agents.Unbind:
 			// A clamped (bath) ligand returns to the bath: nothing to spawn.
 			if u.Species >= 0 {
 				e.spawnNear(s, u.Species)
+				spawned = true
 			}
 		case agents.Emit:
 			if u.Species >= 0 {
 				e.spawnNear(s, u.Species)
 				e.emitted[u.Species]++
+				spawned = true
 			}
 		case agents.Transport:
 			if u.Species >= 0 {
@@ -492,6 +508,9 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 			if u.Species >= 0 {
 				e.degraded[u.Species]++
 			}
+		}
+		if e.rec != nil {
+			e.siteFired(s, state, u, ev.t, spawned)
 		}
 		e.charge += u.Charge
 		e.setState(s, u.To, ev.t)

@@ -72,6 +72,8 @@ type Model struct {
 	shards     int
 	sliceDiv   int32
 	sliceBlock []uint16
+
+	out outputPlan // events and snapshots (output.go)
 }
 
 type placement struct {
@@ -154,6 +156,9 @@ func NewModel(s Spec) (*Model, error) {
 		return nil, err
 	}
 	if err := m.compileShards(); err != nil {
+		return nil, err
+	}
+	if err := m.compileOutput(); err != nil {
 		return nil, err
 	}
 	return m, nil

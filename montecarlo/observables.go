@@ -7,9 +7,23 @@ import (
 	"github.com/reuptake/reuptake/agents"
 )
 
-// Observable is one timeseries column: its name, unit and meaning.
+// Observable is one timeseries or summary column: its name, unit and
+// meaning, and what it is about (written into the results files' column
+// metadata, see results.Column).
 type Observable struct {
 	Name, Unit, Description string
+	// Role is what the column measures: one of the roles of
+	// results.Column (count, occupancy, fate, fraction, concentration,
+	// probe, current, charge, time, other).
+	Role string
+	// Label is a short name for axes and tables, without the unit.
+	Label string
+	// Species, Region, SiteType and State name what the column is about,
+	// where that applies.
+	Species, Region, SiteType, State string
+	// Integer is set for columns that count molecules or sites (written
+	// as INT64).
+	Integer bool
 }
 
 type obsKind uint8
@@ -62,9 +76,17 @@ func (m *Model) Column(name string) int {
 
 func (m *Model) buildObservables() {
 	o := &m.obs
-	add := func(name, unit, desc string, h obsCol) {
-		o.cols = append(o.cols, Observable{Name: name, Unit: unit, Description: desc})
+	add := func(ob Observable, h obsCol) {
+		o.cols = append(o.cols, ob)
 		o.how = append(o.how, h)
+	}
+	count := func(name, desc string, role, label, sp, region, site, state string) Observable {
+		unit := "molecules"
+		if role == RoleOccupancy {
+			unit = "sites"
+		}
+		return Observable{Name: name, Unit: unit, Description: desc, Role: role, Label: label,
+			Species: sp, Region: region, SiteType: site, State: state, Integer: true}
 	}
 	multi := len(m.species) > 1
 	suffix := func(sp int) string {
@@ -86,13 +108,13 @@ func (m *Model) buildObservables() {
 	}
 	for sp, name := range m.species {
 		sf := suffix(sp)
-		add("released"+sf, "molecules", "molecules of "+name+" released so far", obsCol{kind: obsReleased, species: sp})
-		add("free_total"+sf, "molecules", "free "+name+" molecules in the medium", obsCol{kind: obsFreeTotal, species: sp})
+		add(count("released"+sf, "molecules of "+name+" released so far", RoleFate, name+" released", name, "", "", ""), obsCol{kind: obsReleased, species: sp})
+		add(count("free_total"+sf, "free "+name+" molecules in the medium", RoleCount, "free "+name, name, "", "", ""), obsCol{kind: obsFreeTotal, species: sp})
 		for r, rn := range m.Grid.RegionNames() {
 			if vol[r] == 0 {
 				continue
 			}
-			add("free_"+rn+sf, "molecules", fmt.Sprintf("free %s molecules in region %s", name, rn), obsCol{kind: obsFreeRegion, species: sp, region: r})
+			add(count("free_"+rn+sf, fmt.Sprintf("free %s molecules in region %s", name, rn), RoleCount, "free "+name+" in "+rn, name, rn, "", ""), obsCol{kind: obsFreeRegion, species: sp, region: r})
 		}
 	}
 	for ty, st := range m.siteTypes {
@@ -105,27 +127,27 @@ func (m *Model) buildObservables() {
 				}
 			}
 			if holds {
-				add("bound_"+st.Name+suffix(sp), "molecules", fmt.Sprintf("%s molecules bound to %s sites", name, st.Name), obsCol{kind: obsBound, species: sp, site: ty})
+				add(count("bound_"+st.Name+suffix(sp), fmt.Sprintf("%s molecules bound to %s sites", name, st.Name), RoleCount, name+" bound to "+st.Name, name, "", st.Name, ""), obsCol{kind: obsBound, species: sp, site: ty})
 			}
 		}
 		for s, sn := range c.States {
-			add(st.Name+"_"+sn, "sites", fmt.Sprintf("%s sites in state %s", st.Name, sn), obsCol{kind: obsState, site: ty, state: s})
+			add(count(st.Name+"_"+sn, fmt.Sprintf("%s sites in state %s", st.Name, sn), RoleOccupancy, st.Name+" in state "+sn, "", "", st.Name, sn), obsCol{kind: obsState, site: ty, state: s})
 		}
 		conducting := false
 		for _, b := range c.Conducting {
 			conducting = conducting || b
 		}
 		if conducting {
-			add("open_"+st.Name, "sites", st.Name+" sites in a conducting state", obsCol{kind: obsOpen, site: ty})
+			add(count("open_"+st.Name, st.Name+" sites in a conducting state", RoleOccupancy, "open "+st.Name, "", "", st.Name, "open"), obsCol{kind: obsOpen, site: ty})
 		}
 	}
 	for sp, name := range m.species {
 		sf := suffix(sp)
-		add("transported"+sf, "molecules", name+" molecules taken up by transporters so far", obsCol{kind: obsTransported, species: sp})
-		add("degraded"+sf, "molecules", name+" molecules destroyed by enzymes or clearance so far", obsCol{kind: obsDegraded, species: sp})
-		add("escaped"+sf, "molecules", name+" molecules absorbed at the outer boundary so far", obsCol{kind: obsEscaped, species: sp})
+		add(count("transported"+sf, name+" molecules taken up by transporters so far", RoleFate, name+" transported", name, "", "", ""), obsCol{kind: obsTransported, species: sp})
+		add(count("degraded"+sf, name+" molecules destroyed by enzymes or clearance so far", RoleFate, name+" degraded", name, "", "", ""), obsCol{kind: obsDegraded, species: sp})
+		add(count("escaped"+sf, name+" molecules absorbed at the outer boundary so far", RoleFate, name+" escaped", name, "", "", ""), obsCol{kind: obsEscaped, species: sp})
 		if anyEmit {
-			add("emitted"+sf, "molecules", name+" molecules released by reverse transport so far", obsCol{kind: obsEmitted, species: sp})
+			add(count("emitted"+sf, name+" molecules released by reverse transport so far", RoleFate, name+" emitted", name, "", "", ""), obsCol{kind: obsEmitted, species: sp})
 		}
 		for r, rn := range m.Grid.RegionNames() {
 			if vol[r] == 0 {
@@ -133,7 +155,8 @@ func (m *Model) buildObservables() {
 			}
 			// In a porous region the concentration is that of the
 			// extracellular fraction: amount/(α·volume).
-			add("conc_"+rn+sf+"_uM", "µM", fmt.Sprintf("mean free %s concentration in region %s", name, rn),
+			add(Observable{Name: "conc_" + rn + sf + "_uM", Unit: "uM", Description: fmt.Sprintf("mean free %s concentration in region %s", name, rn),
+				Role: RoleConcentration, Label: name + " in " + rn, Species: name, Region: rn},
 				obsCol{kind: obsConc, species: sp, region: r, scale: ConcToMicroMolar(1 / (m.pharm.alpha[r] * vol[r]))})
 		}
 	}
@@ -148,8 +171,9 @@ func (m *Model) buildObservables() {
 	for k := range m.Spec.Observables {
 		if i, ok := probeOf[k]; ok {
 			p := m.probes.list[i]
-			add(p.name, "µM", fmt.Sprintf("mean free %s concentration in the sphere of radius %g µm at (%g, %g, %g) µm (per extracellular volume)",
-				m.species[p.species], math.Sqrt(p.r2), p.at[0], p.at[1], p.at[2]), obsCol{kind: obsProbe, site: i, scale: p.scale})
+			add(Observable{Name: p.name, Unit: "uM", Description: fmt.Sprintf("mean free %s concentration in the sphere of radius %g µm at (%g, %g, %g) µm (per extracellular volume)",
+				m.species[p.species], math.Sqrt(p.r2), p.at[0], p.at[1], p.at[2]), Role: RoleProbe, Label: m.species[p.species] + " at probe " + p.name,
+				Species: m.species[p.species], Region: m.Spec.Observables[k].Region}, obsCol{kind: obsProbe, site: i, scale: p.scale})
 		}
 		if i, ok := occOf[k]; ok {
 			oc := &o.occ[i]
@@ -160,10 +184,12 @@ func (m *Model) buildObservables() {
 				where = " in region " + spec.Region
 			}
 			if oc.above {
-				add(oc.name, "sites", fmt.Sprintf("%s sites%s whose occupancy by %s is at least %g of the most a site holds", spec.Site, where, oc.species, spec.Threshold),
+				add(Observable{Name: oc.name, Unit: "sites", Description: fmt.Sprintf("%s sites%s whose occupancy by %s is at least %g of the most a site holds", spec.Site, where, oc.species, spec.Threshold),
+					Role: RoleOccupancy, Label: fmt.Sprintf("%s sites%s at least %g occupied", spec.Site, where, spec.Threshold), Species: oc.species, Region: spec.Region, SiteType: spec.Site, Integer: true},
 					obsCol{kind: obsOccupancy, site: i})
 			} else {
-				add(oc.name, "1", fmt.Sprintf("mean occupancy of the %s sites%s by %s: molecules held over the most a site holds", spec.Site, where, oc.species),
+				add(Observable{Name: oc.name, Unit: "1", Description: fmt.Sprintf("mean occupancy of the %s sites%s by %s: molecules held over the most a site holds", spec.Site, where, oc.species),
+					Role: RoleFraction, Label: fmt.Sprintf("occupancy of %s%s by %s", spec.Site, where, oc.species), Species: oc.species, Region: spec.Region, SiteType: spec.Site},
 					obsCol{kind: obsOccupancy, site: i})
 			}
 		}
@@ -173,7 +199,8 @@ func (m *Model) buildObservables() {
 		anyCurrent = anyCurrent || st.Conductance > 0
 	}
 	if anyCurrent {
-		add("current_pA", "pA", "synaptic current through open channels, N_open·γ·(V − E_rev); inward negative", obsCol{kind: obsCurrent})
+		add(Observable{Name: "current_pA", Unit: "pA", Description: "synaptic current through open channels, N_open·γ·(V − E_rev); inward negative",
+			Role: RoleCurrent, Label: "synaptic current"}, obsCol{kind: obsCurrent})
 	}
 	anyCharge := false
 	for _, c := range m.schemes {
@@ -184,8 +211,8 @@ func (m *Model) buildObservables() {
 		}
 	}
 	if anyCharge {
-		add("transporter_current_pA", "pA", "current carried by site transitions with a charge (e.g. transporter cycles), averaged over the sample interval ending at t; charge into the cell is an inward, negative current",
-			obsCol{kind: obsTransporterCurrent})
+		add(Observable{Name: "transporter_current_pA", Unit: "pA", Description: "current carried by site transitions with a charge (e.g. transporter cycles), averaged over the sample interval ending at t; charge into the cell is an inward, negative current",
+			Role: RoleCurrent, Label: "transporter current"}, obsCol{kind: obsTransporterCurrent})
 	}
 }
 

@@ -249,6 +249,9 @@ func (e *Engine) releaseQueued(t1 float64) {
 			e.mol.Add(s.at[0], s.at[1], s.at[2], s.voxel, uint16(r.species))
 		}
 		e.released[r.species] += int64(ev.n)
+		if e.rec != nil {
+			e.recReleased(ev.t, e.mol.Len()-int(ev.n))
+		}
 	}
 }
 

@@ -12,6 +12,9 @@ type Replicate struct {
 	T       []float64   // sample times, ms
 	Rows    [][]float64 // one row per sample, in the order of Model.Columns
 	Summary []float64   // in the order of Model.SummaryColumns
+	// Tape holds the replicate's events and snapshots when the model asks
+	// for them (Model.Output), else nil; Release frees it.
+	Tape *Tape
 }
 
 // RunReplicate simulates replicate rep of model m with the given seed on a
@@ -31,16 +34,20 @@ func runOn(e *Engine, m *Model, seed uint64, rep int, clock *Clock) Replicate {
 // result) when ctx is cancelled while it runs; clock, if not nil, advances
 // with each sample.
 func runOnContext(ctx context.Context, e *Engine, m *Model, seed uint64, rep int, clock *Clock) (Replicate, error) {
-	e.Reset(seed, rep)
 	n := m.steps/m.sampleEvery + 1
 	r := Replicate{Index: rep, T: make([]float64, 0, n), Rows: make([][]float64, 0, n)}
+	if m.out.on() {
+		r.Tape = &Tape{}
+	}
+	e.Record(r.Tape)
+	e.Reset(seed, rep)
 	ncol := len(m.obs.cols)
 	flat := make([]float64, 0, n*ncol)
 	last := 0.0
 	err := e.RunContext(ctx, func(t float64, v []float64) {
 		clock.advance(t - last)
 		last = t
-		r.T = append(r.T, t)
+		r.T = append(r.T, DecimalTime(t))
 		flat = append(flat, v...)
 		r.Rows = append(r.Rows, flat[len(flat)-ncol:len(flat):len(flat)])
 	})
@@ -138,6 +145,7 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 	var err error
 	for d := range results {
 		if err != nil {
+			d.res.Release()
 			continue
 		}
 		pending[d.pos] = d.res
@@ -154,6 +162,9 @@ func (r Runner) Run(ctx context.Context, m *Model, seed uint64, reps []int, emit
 				break
 			}
 		}
+	}
+	for _, res := range pending {
+		res.Release()
 	}
 	if err != nil {
 		return err

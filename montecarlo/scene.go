@@ -4,16 +4,6 @@ package montecarlo
 // geometry): where the sites of a replicate sit and where the releases
 // are, without exposing the engine's internals.
 
-// SiteTypeNames lists the site types in the order of their indices
-// (Engine.StateCounts, SiteStates, SiteInfo.Type).
-func (m *Model) SiteTypeNames() []string {
-	out := make([]string, len(m.siteTypes))
-	for i, t := range m.siteTypes {
-		out[i] = t.Name
-	}
-	return out
-}
-
 // ReleasePoint is a release point: the species released and where, in µm.
 type ReleasePoint struct {
 	Species string

@@ -170,7 +170,11 @@ func (e *Engine) resolve(c claim, t float64) {
 	if sc.BindsSpecies[state]&(1<<sp) != 0 {
 		pr := m.bindP[ty][state][sp*m.nRegions+e.g.Region(int(c.v))]
 		if pr >= c.pStart || e.rng.Float64()*c.pStart < pr {
-			e.setState(s, sc.PickBind(state, sp, c.frac*sc.BindRate(state, sp)), t)
+			to := sc.PickBind(state, sp, c.frac*sc.BindRate(state, sp))
+			if e.rec != nil {
+				e.bound(s, state, to, sp, int64(c.id), c.p, c.v, e.stepTime())
+			}
+			e.setState(s, to, t)
 			return
 		}
 	}

@@ -29,6 +29,9 @@ type Spec struct {
 	// ObservableSpec) to the built-in ones.
 	Observables []ObservableSpec
 	Run         RunSpec
+	// Output asks for the optional per-molecule tables (events,
+	// snapshots); see OutputSpec.
+	Output OutputSpec
 }
 
 // GeometrySpec selects and sizes a geometry builder.

@@ -46,24 +46,24 @@ func (m *Model) summaryRules() []summaryRule {
 	}
 	peakRules := func(c int, name, unit, what string) {
 		rules = append(rules,
-			summaryRule{Observable{"peak_" + name, unit, "peak of " + what}, func(t []float64, rows [][]float64) float64 {
+			summaryRule{sumObs("peak_"+name, unit, "peak of "+what), func(t []float64, rows [][]float64) float64 {
 				_, v := peak(rows, c)
 				return v
 			}},
-			summaryRule{Observable{"t_peak_" + name + "_ms", "ms", "time of the peak of " + what}, func(t []float64, rows [][]float64) float64 {
+			summaryRule{sumObs("t_peak_"+name+"_ms", "ms", "time of the peak of "+what), func(t []float64, rows [][]float64) float64 {
 				i, _ := peak(rows, c)
 				return t[i]
 			}})
 	}
 	peakRules(free, "free_"+where, "molecules", "free transmitter ("+where+")")
 	if c := col("conc_cleft" + sf + "_uM"); c >= 0 {
-		rules = append(rules, summaryRule{Observable{"peak_conc_cleft_uM", "µM", "peak mean cleft concentration"}, func(t []float64, rows [][]float64) float64 {
+		rules = append(rules, summaryRule{sumObs("peak_conc_cleft_uM", "µM", "peak mean cleft concentration"), func(t []float64, rows [][]float64) float64 {
 			_, v := peak(rows, c)
 			return v
 		}})
 	}
 	rules = append(rules,
-		summaryRule{Observable{"decay_tau_ms", "ms", "decay time constant of free transmitter (" + where + "): area after the peak / peak"}, func(t []float64, rows [][]float64) float64 {
+		summaryRule{sumObs("decay_tau_ms", "ms", "decay time constant of free transmitter ("+where+"): area after the peak / peak"), func(t []float64, rows [][]float64) float64 {
 			i, p := peak(rows, free)
 			if p <= 0 {
 				return math.NaN()
@@ -74,7 +74,7 @@ func (m *Model) summaryRules() []summaryRule {
 			}
 			return area / p
 		}},
-		summaryRule{Observable{"half_clearance_ms", "ms", "time from the peak until free transmitter (" + where + ") first falls below half the peak (NaN if never)"}, func(t []float64, rows [][]float64) float64 {
+		summaryRule{sumObs("half_clearance_ms", "ms", "time from the peak until free transmitter ("+where+") first falls below half the peak (NaN if never)"), func(t []float64, rows [][]float64) float64 {
 			i, p := peak(rows, free)
 			for k := i; k < len(t); k++ {
 				if rows[k][free] < p/2 {
@@ -99,7 +99,7 @@ func (m *Model) summaryRules() []summaryRule {
 			total = append(total, c)
 		}
 		frac := func(cols []int, what, desc string) {
-			rules = append(rules, summaryRule{Observable{"frac_" + what + sfx, "1", desc}, func(t []float64, rows [][]float64) float64 {
+			rules = append(rules, summaryRule{sumObs("frac_"+what+sfx, "1", desc), func(t []float64, rows [][]float64) float64 {
 				last := rows[len(rows)-1]
 				n := 0.0
 				for _, c := range total {
@@ -130,14 +130,14 @@ func (m *Model) summaryRules() []summaryRule {
 	}
 	if c := col("current_pA"); c >= 0 {
 		rules = append(rules,
-			summaryRule{Observable{"peak_current_pA", "pA", "largest inward (most negative) current"}, func(t []float64, rows [][]float64) float64 {
+			summaryRule{sumObs("peak_current_pA", "pA", "largest inward (most negative) current"), func(t []float64, rows [][]float64) float64 {
 				v := 0.0
 				for _, r := range rows {
 					v = math.Min(v, r[c])
 				}
 				return v
 			}},
-			summaryRule{Observable{"charge_fC", "fC", "charge transfer: time integral of the current"}, func(t []float64, rows [][]float64) float64 {
+			summaryRule{sumObs("charge_fC", "fC", "charge transfer: time integral of the current"), func(t []float64, rows [][]float64) float64 {
 				q := 0.0
 				for k := 1; k < len(t); k++ {
 					q += 0.5 * (rows[k][c] + rows[k-1][c]) * (t[k] - t[k-1])
@@ -146,7 +146,7 @@ func (m *Model) summaryRules() []summaryRule {
 			}})
 	}
 	if c := col("transporter_current_pA"); c >= 0 {
-		rules = append(rules, summaryRule{Observable{"transporter_charge_fC", "fC", "charge carried by transporter (charged site) transitions over the run: time integral of transporter_current_pA; inward negative"},
+		rules = append(rules, summaryRule{sumObs("transporter_charge_fC", "fC", "charge carried by transporter (charged site) transitions over the run: time integral of transporter_current_pA; inward negative"),
 			func(t []float64, rows [][]float64) float64 {
 				// The column is the mean current over each sample interval,
 				// so the rectangle rule is exact.
@@ -157,6 +157,7 @@ func (m *Model) summaryRules() []summaryRule {
 				return q
 			}})
 	}
+	m.annotateSummary(rules)
 	return rules
 }
 

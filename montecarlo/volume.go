@@ -162,7 +162,11 @@ func (e *Engine) volumeReact(i int) bool {
 	}
 	ty, st := int(e.sites.Type[chosen]), int(e.sites.State[chosen])
 	to := m.schemes[ty].PickBind(st, sp, x)
-	e.setState(chosen, to, lo+(hi-lo)*e.rng.Float64())
+	tb := lo + (hi-lo)*e.rng.Float64()
+	if e.rec != nil {
+		e.boundMol(chosen, st, to, i, [3]float64{e.mol.X[i], e.mol.Y[i], e.mol.Z[i]}, v, tb)
+	}
+	e.setState(chosen, to, tb)
 	e.mol.Remove(i)
 	return true
 }

@@ -1,6 +1,6 @@
-// Interoperability check: DuckDB reads a whole reuptake run directory with
-// one glob and hive partitioning, and what it computes equals what the
-// engine reported.
+// Interoperability check: DuckDB reads every table of a reuptake run
+// directory with one glob each and hive partitioning, and what it computes
+// equals what the engine reported.
 //
 //   node check.mjs RUN_DIR ENGINE_SUMMARY.json
 //
@@ -51,6 +51,31 @@ if (cols.includes('released') && cols.includes('free_total')) {
   const rhs = ['free_total', ...bound, 'transported', 'degraded', 'escaped'].map((c) => `"${c}"`).join(' + ');
   const [v] = await q(`SELECT count(*) AS bad, (SELECT count(*) FROM ${ts}) AS n FROM ${ts} WHERE (${lhs}) <> (${rhs})`);
   check(Number(v.bad) === 0 && Number(v.n) > 0, `conservation holds in all ${v.n} timeseries rows (${v.bad} violations)`);
+}
+// 4. The per-molecule tables, when the run has them: each read with one
+//    glob, reconciled with the timeseries. Events: at the end of every
+//    replicate, transport events = transported, escape events = escaped,
+//    release events = released. Snapshots: rows at every snapshot time
+//    (joined on t_ms, which lies on the decimal grid) = free_total. Sites:
+//    the same number of rows at every snapshot time.
+const { existsSync } = await import('node:fs');
+const table = (t) => `read_parquet('${dir}/${t}/**/*.parquet', hive_partitioning=true)`;
+if (existsSync(`${dir}/events`)) {
+  for (const [kind, col] of [['transport', 'transported'], ['escape', 'escaped'], ['release', 'released']]) {
+    const [v] = await q(`WITH ev AS (SELECT condition, replicate, count(*) AS n FROM ${table('events')} WHERE kind = '${kind}' GROUP BY ALL),
+      last AS (SELECT condition, replicate, arg_max("${col}", t_ms) AS c FROM ${ts} GROUP BY ALL)
+      SELECT count(*) AS reps, count(*) FILTER (WHERE coalesce(ev.n, 0) <> last.c) AS bad
+      FROM last LEFT JOIN ev USING (condition, replicate)`);
+    check(Number(v.bad) === 0 && Number(v.reps) > 0, `events: ${kind} events = ${col} in all ${v.reps} replicates (${v.bad} differ)`);
+  }
+}
+if (existsSync(`${dir}/snapshots`)) {
+  const [v] = await q(`WITH s AS (SELECT condition, replicate, t_ms, count(*) AS n FROM ${table('snapshots')} GROUP BY ALL)
+    SELECT count(*) AS snaps, count(*) FILTER (WHERE ts.free_total IS NULL OR ts.free_total <> s.n) AS bad
+    FROM s LEFT JOIN ${ts} AS ts USING (condition, replicate, t_ms)`);
+  check(Number(v.bad) === 0 && Number(v.snaps) > 0, `snapshots: rows = free_total at all ${v.snaps} snapshot times (${v.bad} differ or miss a sample)`);
+  const [w] = await q(`SELECT count(DISTINCT n) AS sizes, count(*) AS snaps FROM (SELECT condition, replicate, t_ms, count(*) AS n FROM ${table('sites')} GROUP BY ALL)`);
+  check(Number(w.sizes) === 1 && Number(w.snaps) > 0, `sites: the same number of sites at all ${w.snaps} snapshot times`);
 }
 console.log(failures === 0 ? 'duckdb: all checks passed' : `duckdb: ${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -115,6 +115,22 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 	if err != nil {
 		return err
 	}
+	return writePanels(w, format, ps, figureLegend(ds, ps), opts)
+}
+
+// writePlots lays out plots, each with its own legend, as the panels of
+// one figure in format.
+func writePlots(w io.Writer, format string, plots []*plot.Plot, opts Options) error {
+	ps := make([]panel, len(plots))
+	for i, p := range plots {
+		ps[i] = panel{plot: p}
+	}
+	return writePanels(w, format, ps, nil, opts)
+}
+
+// writePanels lays out the panels of one figure in format, under one
+// legend shared by every panel (none when leg is nil).
+func writePanels(w io.Writer, format string, ps []panel, leg *legend, opts Options) error {
 	pw, ph := opts.PanelWidth, opts.PanelHeight
 	if pw <= 0 {
 		pw = 5 * vg.Inch
@@ -135,8 +151,10 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 	if opts.Title != "" {
 		titleH = 0.45 * vg.Inch
 	}
-	leg := figureLegend(ds, ps)
-	legH := leg.height(width)
+	legH := vg.Length(0)
+	if leg != nil {
+		legH = leg.height(width)
+	}
 	height := vg.Length(rows)*ph + titleH + legH
 
 	var cw vg.CanvasWriterTo
@@ -203,10 +221,10 @@ func Write(w io.Writer, format string, ds *analysis.Dataset, opts Options) error
 		if _, err := cw.WriteTo(&buf); err != nil {
 			return err
 		}
-		_, err = w.Write(genericFonts(buf.Bytes()))
+		_, err := w.Write(genericFonts(buf.Bytes()))
 		return err
 	}
-	_, err = cw.WriteTo(w)
+	_, err := cw.WriteTo(w)
 	return err
 }
 

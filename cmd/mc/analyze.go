@@ -139,8 +139,17 @@ globs with ** and plain files) in bounded memory and prints, per condition:
   course     (only with --table course) the mean time courses with 95% CIs
 
 Files of one condition must come from one model (reuptake.model_hash); an
-empty or corrupt file stops the analysis unless --skip-bad. Event tables
-(first-passage times) are not analysed yet.
+empty or corrupt file stops the analysis unless --skip-bad.
+
+From the events table of a run written with mc run --events:
+
+  fpt        per molecule, the time from its release to its first binding,
+             to its uptake and to its escape (mean, SE, quantiles), and the
+             distance of each uptake from the release point
+  survival   the fraction of released molecules not yet bound, taken up or
+             escaped, at 21 times over the run
+  dwell      dwell times of each site state (entry to exit) against 1/k_out
+  reactions  count per replicate and rate of every site transition
 
 Examples:
   mc analyze out/glutamate-ca1
@@ -154,7 +163,7 @@ Examples:
 	f.register(c, "condition")
 	fl := c.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "output format: text, csv, json or markdown")
-	fl.StringSliceVar(&f.tables, "table", nil, "tables to print: inputs, stats, clearance, course (default inputs,stats,clearance)")
+	fl.StringSliceVar(&f.tables, "table", nil, "tables to print: inputs, stats, clearance, course, and from the events table (mc run --events) fpt, survival, dwell, reactions (default inputs,stats,clearance)")
 	fl.IntVar(&f.bootstrap, "bootstrap", analysis.DefaultResamples, "bootstrap resamples per interval (0: no bootstrap)")
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the bootstrap")
 	fl.StringVarP(&f.out, "out", "o", "", "write to this file instead of stdout")
@@ -167,6 +176,9 @@ func runAnalyze(stdout, stderr io.Writer, f *analyzeFlags, args []string) error 
 	}
 	if f.bootstrap < 0 {
 		return &exitError{exitUsage, fmt.Errorf("--bootstrap must be ≥ 0, got %d", f.bootstrap)}
+	}
+	if ev, rest := splitEventTables(f.tables); len(ev) > 0 {
+		return analyzeEvents(stdout, stderr, f, ev, rest, args) // events.go
 	}
 	ds, err := loadDataset(stderr, "analyze", args, f.loadOptions())
 	if err != nil {

@@ -2,8 +2,8 @@ package main
 
 // mc export: write a model's geometry or a run's snapshots in the formats
 // of ParaView, Blender and VMD. This file holds the parent command and its
-// geometry and snapshots subcommands; exports of whole results tables
-// (CSV, Parquet) belong beside them as further subcommands.
+// geometry and snapshots subcommands; the parent itself exports whole
+// results tables (CSV, Parquet; export.go).
 
 import (
 	"bytes"
@@ -22,14 +22,9 @@ import (
 )
 
 func newExportCmd() *cobra.Command {
-	c := &cobra.Command{
-		Use:   "export",
-		Short: "Export a model's geometry or a run's snapshots for ParaView, Blender or VMD",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return &exitError{exitUsage, fmt.Errorf("say what to export: mc export geometry MODEL, or mc export snapshots RUN")}
-		},
-	}
+	c := newExportTableCmd()
+	c.Use = "export RUN_DIR --table TABLE | export geometry MODEL | export snapshots RUN_DIR"
+	c.Short = "Export a run's tables (CSV, Parquet), a model's geometry or a run's snapshots (ParaView, Blender, VMD)"
 	c.AddCommand(newExportGeometryCmd(), newExportSnapshotsCmd())
 	return c
 }

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reuptake/reuptake/montecarlo/batch"
+	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
 func newMergeCmd() *cobra.Command {
@@ -17,7 +19,8 @@ func newMergeCmd() *cobra.Command {
 		Short: "Compact the part files of a complete run into fewer, larger files",
 		Long: `Merge rewrites the many small part files of a complete run directory into
 part-<first>-<last>.parquet files, one per condition and table (timeseries,
-summary), or several of at most --max-rows rows. The rows, the hive partitions
+summary, and events, snapshots and sites when the run has them), or several
+of at most --max-rows rows. The rows, the hive partitions
 (condition=...) and the metadata stay (the replicate range is updated); the
 completion records point to the merged files, so 'mc status' still reports the
 run complete and 'mc run --resume' computes nothing.
@@ -55,7 +58,13 @@ func runMerge(w io.Writer, dir string, o batch.MergeOptions, quiet bool) error {
 		fmt.Fprintf(w, "%s: already merged (%d files for %d parts); nothing to do\n", dir, rep.FilesAfter, rep.Parts)
 		return nil
 	}
-	fmt.Fprintf(w, "%s: merged %d files into %d (%d parts, %d condition(s) rewritten; %d timeseries rows, %d summary rows); generation %d\n",
-		dir, rep.FilesBefore, rep.FilesAfter, rep.Parts, rep.Conditions, rep.Rows["timeseries"], rep.Rows["summary"], rep.Generation)
+	var rows []string
+	for _, k := range results.Kinds() {
+		if n, ok := rep.Rows[k.String()]; ok {
+			rows = append(rows, fmt.Sprintf("%d %s rows", n, k))
+		}
+	}
+	fmt.Fprintf(w, "%s: merged %d files into %d (%d parts, %d condition(s) rewritten; %s); generation %d\n",
+		dir, rep.FilesBefore, rep.FilesAfter, rep.Parts, rep.Conditions, strings.Join(rows, ", "), rep.Generation)
 	return nil
 }

@@ -56,6 +56,14 @@ files' column metadata (units as µM, µm²/ms):
 The default title names the model, the condition or the swept value, and
 the replicates. The format follows the extension of -o: .png, .svg or .pdf.
 
+From the events table of a run written with mc run --events (asked for
+alone, --panels survival,uptake):
+
+  survival  the fraction of released molecules not yet bound, not yet taken
+            up and not yet escaped against the time since their release
+  uptake    the histogram of the distance of each uptake from its release
+            point
+
 Examples:
   mc plot out/glutamate-ca1 -o fig.png
   mc plot out/run --observable free_cleft,open_ampa --tmax 2 -o course.svg
@@ -68,7 +76,7 @@ Examples:
 	f.register(c, "condition")
 	fl := c.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "output file: .png, .svg or .pdf (required)")
-	fl.StringSliceVar(&f.panels, "panels", nil, "panel kinds: course, fates, dose (default: all that apply)")
+	fl.StringSliceVar(&f.panels, "panels", nil, "panel kinds: course, fates, dose (default: all that apply); or, from the events table (mc run --events), survival and uptake")
 	fl.StringSliceVar(&f.dose, "dose-quantity", nil, "quantities of the dose–response panels (default: the charge, else decay_tau_ms)")
 	fl.Float64Var(&f.tmax, "tmax", 0, "end of the time axis of the time courses, in ms (default: the whole run)")
 	fl.StringVar(&f.title, "title", "", "figure title (default: the model's name, the condition or the swept value, and the replicates)")
@@ -88,6 +96,9 @@ func runPlot(stdout, stderr io.Writer, f *plotFlags, args []string) error {
 	}
 	if f.width <= 0 || f.height <= 0 || f.dpi <= 0 {
 		return &exitError{exitUsage, errors.New("--panel-width, --panel-height and --dpi must be positive")}
+	}
+	if len(f.panels) > 0 && !slices.ContainsFunc(f.panels, func(p string) bool { return p != figure.Survival && p != figure.Uptake }) {
+		return plotEvents(stdout, f, args) // events.go
 	}
 	lo := f.loadOptions()
 	ds, err := loadDataset(stderr, "plot", args, lo)

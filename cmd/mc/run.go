@@ -47,6 +47,7 @@ type runFlags struct {
 	force      bool
 	quiet      bool
 	jsonOut    bool
+	output     outputFlags // --events, --snapshots, --max-output-rows (output.go)
 }
 
 func (f *runFlags) register(c *cobra.Command) {
@@ -69,6 +70,7 @@ func (f *runFlags) register(c *cobra.Command) {
 	for _, n := range []string{"seed", "task"} {
 		fl.Lookup(n).DefValue = "0"
 	}
+	f.output.register(fl)
 	// Drugs become --set overrides before the command runs, so that every
 	// command sharing these flags (run, slurm) passes them on as such.
 	prev := c.PreRunE
@@ -286,12 +288,16 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 	if err != nil {
 		return "", batch.Plan{}, err
 	}
+	outOver, err := f.output.overrides()
+	if err != nil {
+		return "", batch.Plan{}, err
+	}
 	var plan batch.Plan
 	for i, cname := range names {
-		over := append(append([]string(nil), f.sets...), sets[i]...)
+		over := append(append(append([]string(nil), f.sets...), outOver...), sets[i]...)
 		spec, src, err := modelfile.Decode(file, data, over)
 		if err != nil {
-			return "", plan, &exitError{exitUsage, f.drugError(err)}
+			return "", plan, &exitError{exitUsage, f.output.nameFlag(f.drugError(err))}
 		}
 		if i == 0 {
 			plan.Replicates = spec.Run.Replicates
@@ -300,7 +306,7 @@ func buildPlan(f *runFlags, args []string) (string, batch.Plan, error) {
 		// Compile maps the model's semantic errors back to file:line:col.
 		m, err := modelfile.Compile(spec, src)
 		if err != nil {
-			return "", plan, &exitError{exitUsage, f.drugError(err)}
+			return "", plan, &exitError{exitUsage, f.output.nameFlag(f.drugError(err))}
 		}
 		plan.Conditions = append(plan.Conditions, batch.Condition{Name: cname, Model: m, Source: string(data), Overrides: over})
 	}
@@ -420,12 +426,21 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if err != nil {
 		return err
 	}
+	if err := checkOutputSize(&f.output, plan); err != nil {
+		return err
+	}
 	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", name)
 	}
 	if err := prepareOut(dir, f); err != nil {
 		return &exitError{exitUsage, err}
+	}
+	if err := batch.Prepare(dir, plan); err != nil {
+		return &exitError{exitFailure, err}
+	}
+	if err := writeConditions(dir, plan, f.sweeps); err != nil { // conditions.go
+		return &exitError{exitFailure, err}
 	}
 	workers := f.workers
 	if workers <= 0 {
@@ -473,7 +488,7 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 		plural(plan.Replicates, "replicate"), plural(len(plan.Conditions), "condition"), shards, plan.Seed, task,
 		time.Since(start).Round(time.Millisecond), plural(workers, "worker"))
 	writeSummaryText(stdout, plan, ds)
-	fmt.Fprintf(stdout, "\nfiles: %s/{timeseries,summary}/condition=*/part-*.parquet\n", dir)
+	fmt.Fprintf(stdout, "\nfiles: %s/{%s}/condition=*/part-*.parquet\n", dir, tableList(plan)) // output.go
 	fmt.Fprintf(stdout, "read:  duckdb -c \"SELECT * FROM read_parquet('%s/summary/**/*.parquet', hive_partitioning=true)\"\n", dir)
 	return nil
 }

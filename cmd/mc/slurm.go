@@ -287,6 +287,7 @@ func slurmScript(f *slurmFlags, exe, model, name, dir string, plan batch.Plan) s
 	for _, s := range f.sweeps {
 		lines = append(lines, "--sweep "+shellQuote(s))
 	}
+	lines = append(lines, f.output.args(shellQuote)...)
 	workers := `"${SLURM_CPUS_PER_TASK:-` + strconv.Itoa(f.cpus) + `}"`
 	if f.workers > 0 {
 		workers = strconv.Itoa(f.workers)

@@ -49,8 +49,12 @@ const Version = "0.1.0"
 // ManifestFormat is the manifest layout version. Format 2 added merged
 // runs: a completion record may name a merged file that holds its part
 // (PartRecord.TimeseriesFile, SummaryFile), which a format-1 reader would
-// take for a missing part and recompute.
-const ManifestFormat = 2
+// take for a missing part and recompute. Format 3 lists the tables of each
+// part in its completion record (PartRecord.Tables: any number of tables,
+// each with its file and checksum) instead of the two fixed fields, and the
+// tables of each condition in the manifest. Runs of formats 1 and 2 are
+// still read (mc status, mc analyze, ...) but not resumed or merged.
+const ManifestFormat = 3
 
 // Condition is one model of a plan (one point of a sweep).
 type Condition struct {
@@ -212,6 +216,10 @@ type ManifestCondition struct {
 	Name      string   `json:"name"`
 	ModelHash string   `json:"model_hash"`
 	Overrides []string `json:"overrides,omitempty"`
+	// Tables lists the tables every part of the condition holds (format
+	// 3; empty in older manifests, whose parts hold timeseries and
+	// summary).
+	Tables []string `json:"tables,omitempty"`
 }
 
 // Commit is the VCS revision the binary was built from, or "unknown".
@@ -230,9 +238,45 @@ func (p Plan) manifest() Manifest {
 	m := Manifest{Format: ManifestFormat, Engine: Version, Commit: Commit(), Seed: p.Seed, Replicates: p.Replicates,
 		Chunk: p.Chunk, Parts: p.NumParts(), Created: time.Now().UTC().Format(time.RFC3339)}
 	for _, c := range p.Conditions {
-		m.Conditions = append(m.Conditions, ManifestCondition{Name: c.Name, ModelHash: c.Hash(), Overrides: c.Overrides})
+		mc := ManifestCondition{Name: c.Name, ModelHash: c.Hash(), Overrides: c.Overrides}
+		for _, k := range c.Tables() {
+			mc.Tables = append(mc.Tables, k.String())
+		}
+		m.Conditions = append(m.Conditions, mc)
 	}
 	return m
+}
+
+// Tables lists the tables each part of the condition holds: timeseries
+// and summary, then those the model's output section asks for (see
+// montecarlo.OutputSpec).
+func (c Condition) Tables() []results.Kind {
+	ks := []results.Kind{results.Timeseries, results.Summary}
+	if c.Model == nil {
+		return ks
+	}
+	o := c.Model.Output()
+	if o.SnapshotEvery > 0 {
+		ks = append(ks, results.Snapshots, results.Sites)
+	}
+	if o.RecordsEvents() {
+		ks = append(ks, results.Events)
+	}
+	return ks
+}
+
+// ErrOldFormat is wrapped by the errors of resuming or merging a run
+// written by an older manifest format.
+var ErrOldFormat = errors.New("written by an older reuptake")
+
+// checkCurrent refuses to resume or merge (what) a run whose manifest is
+// of an older format.
+func checkCurrent(dir string, m Manifest, what string) error {
+	if m.Format >= ManifestFormat {
+		return nil
+	}
+	return fmt.Errorf("%s was %w (manifest format %d, engine %s; this is format %d, engine %s): it can still be read (mc status, mc analyze, mc inspect) but not %s; rerun it into a new --out directory",
+		filepath.Join(dir, "manifest.json"), ErrOldFormat, m.Format, m.Engine, ManifestFormat, Version, what)
 }
 
 // ReadManifest reads dir/manifest.json.
@@ -316,6 +360,9 @@ func Prepare(dir string, p Plan) error {
 	old, err := ReadManifest(dir)
 	switch {
 	case err == nil:
+		if err := checkCurrent(dir, old, "resumed"); err != nil {
+			return err
+		}
 		return compatible(old, now)
 	case !errors.Is(err, os.ErrNotExist):
 		return err
@@ -347,30 +394,70 @@ func IsManifestTemp(name string) bool {
 
 // PartRecord is the completion record of one part.
 type PartRecord struct {
-	Condition  string `json:"condition"`
-	Chunk      int    `json:"part"`
-	First      int    `json:"first_replicate"`
-	End        int    `json:"end_replicate"`
-	Timeseries string `json:"timeseries_sha256"`
-	Summary    string `json:"summary_sha256"`
-	Task       int    `json:"task"`
-	Finished   string `json:"finished"`
-	// TimeseriesFile and SummaryFile name the files that hold the part, in
-	// the condition's directory of each table, when that is not the part's
-	// own part-NNNNN.parquet: mc merge compacts parts into
-	// part-<first>-<last>.parquet files and points the records there.
-	// Timeseries and Summary are then the checksums of those files.
+	Condition string `json:"condition"`
+	Chunk     int    `json:"part"`
+	First     int    `json:"first_replicate"`
+	End       int    `json:"end_replicate"`
+	// Tables lists the tables the part holds, each with the file that
+	// holds it and that file's checksum (manifest format 3).
+	Tables   []TableFile `json:"tables,omitempty"`
+	Task     int         `json:"task"`
+	Finished string      `json:"finished"`
+
+	// Timeseries, Summary, TimeseriesFile and SummaryFile are the fields
+	// of format-2 records, which held exactly those two tables; they are
+	// read (see AllTables), never written.
+	Timeseries     string `json:"timeseries_sha256,omitempty"`
+	Summary        string `json:"summary_sha256,omitempty"`
 	TimeseriesFile string `json:"timeseries_file,omitempty"`
 	SummaryFile    string `json:"summary_file,omitempty"`
+}
+
+// TableFile is one table of a part in its completion record.
+type TableFile struct {
+	// Table is the table name (results.Kind.String), e.g. "events".
+	Table string `json:"table"`
+	// File names the file that holds the part in the condition's directory
+	// of the table, when that is not the part's own part-NNNNN.parquet: mc
+	// merge compacts parts into part-<first>-<last>.parquet files and
+	// points the records there.
+	File string `json:"file,omitempty"`
+	// SHA256 is the checksum of that file.
+	SHA256 string `json:"sha256"`
+	// Rows is the number of rows of the part in the table.
+	Rows int64 `json:"rows"`
+}
+
+// AllTables returns the tables of the record, those of a format-2 record
+// included (timeseries and summary, without row counts).
+func (rec PartRecord) AllTables() []TableFile {
+	if rec.Tables != nil || rec.Timeseries == "" && rec.Summary == "" {
+		return rec.Tables
+	}
+	return []TableFile{
+		{Table: results.Timeseries.String(), File: rec.TimeseriesFile, SHA256: rec.Timeseries, Rows: -1},
+		{Table: results.Summary.String(), File: rec.SummaryFile, SHA256: rec.Summary, Rows: -1},
+	}
+}
+
+// table returns the record's entry of table k.
+func (rec PartRecord) table(k results.Kind) (TableFile, bool) {
+	for _, t := range rec.AllTables() {
+		if t.Table == k.String() {
+			return t, true
+		}
+	}
+	return TableFile{}, false
 }
 
 // file returns the path of the file that holds the record's part of the
 // given table.
 func (rec PartRecord) file(dir string, kind results.Kind, cond string, chunk int) (string, error) {
-	name := rec.TimeseriesFile
-	if kind == results.Summary {
-		name = rec.SummaryFile
+	t, ok := rec.table(kind)
+	if !ok {
+		return "", fmt.Errorf("completion record lists no %s table", kind)
 	}
+	name := t.File
 	if name == "" {
 		return results.PartPath(dir, kind, cond, chunk), nil
 	}
@@ -465,10 +552,21 @@ func (c *checker) check(p Plan, u Unit, verify bool) PartStatus {
 		st.State, st.Why = Corrupt, "unreadable completion record"
 		return st
 	}
-	for _, f := range []struct {
-		kind results.Kind
-		sum  string
-	}{{results.Timeseries, rec.Timeseries}, {results.Summary, rec.Summary}} {
+	tables := rec.AllTables()
+	if len(tables) == 0 {
+		st.State, st.Why = Corrupt, "completion record lists no tables"
+		return st
+	}
+	for _, t := range tables {
+		kind, err := results.ParseKind(t.Table)
+		if err != nil {
+			st.State, st.Why = Corrupt, "completion record: "+err.Error()
+			return st
+		}
+		f := struct {
+			kind results.Kind
+			sum  string
+		}{kind, t.SHA256}
 		path, err := rec.file(c.dir, f.kind, name, u.Chunk)
 		if err != nil {
 			st.State, st.Why = Corrupt, err.Error()
@@ -755,14 +853,6 @@ func stale0(dir string, remove bool) (stale []string, live int) {
 	return stale, live
 }
 
-func toColumns(obs []montecarlo.Observable) []results.Column {
-	out := make([]results.Column, len(obs))
-	for i, o := range obs {
-		out[i] = results.Column{Name: o.Name, Unit: o.Unit, Description: o.Description}
-	}
-	return out
-}
-
 func runUnit(ctx context.Context, dir string, p Plan, u Unit, o Options, tick func()) error {
 	c := p.Conditions[u.Cond]
 	m := c.Model
@@ -778,30 +868,32 @@ func runUnit(ctx context.Context, dir string, p Plan, u Unit, o Options, tick fu
 		results.MetaCreated:    time.Now().UTC().Format(time.RFC3339),
 		"reuptake.overrides":   join(c.Overrides),
 		"reuptake.dt_ms":       strconv.FormatFloat(m.Dt, 'g', -1, 64),
+		results.MetaDuration:   strconv.FormatFloat(m.Spec.Run.Duration, 'g', -1, 64),
 	}
-	ts, err := results.Create(results.PartPath(dir, results.Timeseries, c.Name, u.Chunk), results.Timeseries, toColumns(m.Columns()), meta)
-	if err != nil {
-		return err
+	var tables []*table
+	defer func() {
+		for _, t := range tables {
+			t.w.Abort()
+		}
+	}()
+	for _, k := range c.Tables() {
+		t, err := newTable(k, m, results.PartPath(dir, k, c.Name, u.Chunk), meta)
+		if err != nil {
+			return err
+		}
+		tables = append(tables, t)
 	}
-	defer ts.Abort()
-	sm, err := results.Create(results.PartPath(dir, results.Summary, c.Name, u.Chunk), results.Summary, toColumns(m.SummaryColumns()), meta)
-	if err != nil {
-		return err
-	}
-	defer sm.Abort()
 	reps := make([]int, 0, u.End-u.First)
 	for r := u.First; r < u.End; r++ {
 		reps = append(reps, r)
 	}
 	var kept []montecarlo.Replicate
-	err = montecarlo.Runner{Workers: o.Workers, Clock: o.Clock}.Run(ctx, m, p.Seed, reps, func(r montecarlo.Replicate) error {
-		for i, row := range r.Rows {
-			if err := ts.Write(int64(r.Index), r.T[i], row); err != nil {
+	err := montecarlo.Runner{Workers: o.Workers, Clock: o.Clock}.Run(ctx, m, p.Seed, reps, func(r montecarlo.Replicate) error {
+		defer r.Release()
+		for _, t := range tables {
+			if err := t.feed(t, r); err != nil {
 				return err
 			}
-		}
-		if err := sm.Write(int64(r.Index), 0, r.Summary); err != nil {
-			return err
 		}
 		if o.OnPart != nil {
 			kept = append(kept, montecarlo.Replicate{Index: r.Index, Summary: r.Summary})
@@ -815,19 +907,17 @@ func runUnit(ctx context.Context, dir string, p Plan, u Unit, o Options, tick fu
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := ts.Close(); err != nil {
-		return err
-	}
-	if err := sm.Close(); err != nil {
-		return err
-	}
 	rec := PartRecord{Condition: c.Name, Chunk: u.Chunk, First: u.First, End: u.End, Task: o.Task,
 		Finished: time.Now().UTC().Format(time.RFC3339)}
-	if rec.Timeseries, err = results.Checksum(results.PartPath(dir, results.Timeseries, c.Name, u.Chunk)); err != nil {
-		return err
-	}
-	if rec.Summary, err = results.Checksum(results.PartPath(dir, results.Summary, c.Name, u.Chunk)); err != nil {
-		return err
+	for _, t := range tables {
+		if err := t.finish(); err != nil {
+			return err
+		}
+		sum, err := results.Checksum(t.w.Path())
+		if err != nil {
+			return err
+		}
+		rec.Tables = append(rec.Tables, TableFile{Table: t.kind.String(), SHA256: sum, Rows: t.w.Rows()})
 	}
 	b, _ := json.MarshalIndent(rec, "", "  ")
 	if err := writeFileAtomic(recordPath(dir, c.Name, u.Chunk), append(b, '\n')); err != nil {

@@ -9,7 +9,7 @@ package batch
 // numbers, five digits), each at most MergeOptions.MaxRows rows; a group of
 // one file keeps its name. Every part keeps its completion record
 // parts/condition=c/part-NNNNN.json, which now names the file that holds it
-// (PartRecord.TimeseriesFile, SummaryFile) with that file's checksum, so
+// (TableFile.File in PartRecord.Tables) with that file's checksum, so
 // mc status, Check and mc run --resume work on merged runs as before.
 //
 // Order of operations (a crash may happen between any two steps):
@@ -186,6 +186,9 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 		return rep, err
 	}
 
+	if err := checkCurrent(dir, man, "merged"); err != nil {
+		return rep, err
+	}
 	p := planOf(man)
 	rep.Parts = p.NumParts()
 	rep.Rows = map[string]int64{}
@@ -208,10 +211,10 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 		name    string
 		units   []Unit
 		recs    []PartRecord
+		kinds   []results.Kind
 		groups  map[results.Kind][]group
 		changed bool
 	}
-	kinds := []results.Kind{results.Timeseries, results.Summary}
 	var plans []*condPlan
 	for ci, c := range p.Conditions {
 		cp := &condPlan{name: c.Name, groups: map[results.Kind][]group{}}
@@ -227,7 +230,10 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 			}
 			cp.recs = append(cp.recs, rec)
 		}
-		for _, k := range kinds {
+		if cp.kinds, err = recordKinds(cp.recs); err != nil {
+			return rep, fmt.Errorf("%s: condition %s: %w", dir, c.Name, err)
+		}
+		for _, k := range cp.kinds {
 			srcs, err := sources(dir, k, c.Name, cp.units, cp.recs)
 			if err != nil {
 				return rep, err
@@ -266,7 +272,7 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 	}()
 	now := time.Now().UTC().Format(time.RFC3339)
 	for _, cp := range todo {
-		for _, k := range kinds {
+		for _, k := range cp.kinds {
 			if err := checkOnlyParts(results.ConditionDir(dir, k, cp.name), ".parquet"); err != nil {
 				return rep, err
 			}
@@ -283,18 +289,17 @@ func Merge(dir string, o MergeOptions) (rep MergeReport, err error) {
 		}
 		for i, rec := range cp.recs {
 			chunk := cp.units[i].Chunk
-			for _, k := range kinds {
+			tables := append([]TableFile(nil), rec.Tables...)
+			for j := range tables {
+				k, _ := results.ParseKind(tables[j].Table) // checked by recordKinds
 				g := groupOf(cp.groups[k], chunk)
 				name := g.name
 				if name == partName(chunk) {
 					name = ""
 				}
-				if k == results.Timeseries {
-					rec.TimeseriesFile, rec.Timeseries = name, g.sum
-				} else {
-					rec.SummaryFile, rec.Summary = name, g.sum
-				}
+				tables[j].File, tables[j].SHA256 = name, g.sum
 			}
+			rec.Tables = tables
 			b, _ := json.MarshalIndent(rec, "", "  ")
 			path := filepath.Join(stage, "new", partsDir, "condition="+cp.name, filepath.Base(recordPath(dir, cp.name, chunk)))
 			if err := writeFileAtomic(path, append(b, '\n')); err != nil {
@@ -342,10 +347,8 @@ func sources(dir string, k results.Kind, cond string, units []Unit, recs []PartR
 			return nil, err
 		}
 		name := filepath.Base(path)
-		sum := rec.Timeseries
-		if k == results.Summary {
-			sum = rec.Summary
-		}
+		t, _ := rec.table(k)
+		sum := t.SHA256
 		if n := len(out); n > 0 && out[n-1].name == name {
 			if out[n-1].sum != sum {
 				return nil, fmt.Errorf("%s: the completion records of parts %d and %d give %s different checksums", dir, out[n-1].units[0].Chunk, units[i].Chunk, name)
@@ -435,7 +438,7 @@ func stageGroup(dir, sdir string, k results.Kind, cond string, g *group, now str
 		return linkOrCopy(filepath.Join(cdir, g.name), dst)
 	}
 	// Footers first: check that the files fit together, gather metadata.
-	var cols []results.Column
+	var fields []results.Field
 	meta := map[string]string{}
 	var tasks, versions, commits []string
 	for i, s := range g.sources {
@@ -445,13 +448,13 @@ func stageGroup(dir, sdir string, k results.Kind, cond string, g *group, now str
 		}
 		m := f.Meta()
 		if i == 0 {
-			cols = f.Columns()
+			fields = f.Fields()
 			for key, v := range m {
 				if key != results.MetaColumns && key != results.MetaKind {
 					meta[key] = v
 				}
 			}
-		} else if err := sameTable(f, g.sources[0].name, cols, meta); err != nil {
+		} else if err := sameTable(f, g.sources[0].name, fields, meta); err != nil {
 			f.Close()
 			return err
 		}
@@ -459,6 +462,9 @@ func stageGroup(dir, sdir string, k results.Kind, cond string, g *group, now str
 		tasks = addDistinct(tasks, m[results.MetaTask])
 		versions = addDistinct(versions, m[results.MetaVersion])
 		commits = addDistinct(commits, m[results.MetaCommit])
+		if m[results.MetaSnapshotSubsampled] == "true" {
+			meta[results.MetaSnapshotSubsampled] = "true"
+		}
 	}
 	first, last := g.first(), g.last()
 	meta[results.MetaReplicates] = fmt.Sprintf("%d-%d", first.First, last.End-1)
@@ -468,7 +474,7 @@ func stageGroup(dir, sdir string, k results.Kind, cond string, g *group, now str
 	meta[results.MetaCommit] = strings.Join(commits, ",")
 	meta[MetaMergedFrom] = fmt.Sprintf("%d files: %s ... %s", len(g.sources), g.sources[0].name, g.sources[len(g.sources)-1].name)
 
-	w, err := results.Create(dst, k, cols, meta)
+	w, err := results.CreateFields(dst, k, fields, meta)
 	if err != nil {
 		return err
 	}
@@ -479,9 +485,9 @@ func stageGroup(dir, sdir string, k results.Kind, cond string, g *group, now str
 		if err != nil {
 			return err
 		}
-		err = f.Scan(func(r int64, t float64, v []float64) error {
+		err = f.ScanRows(func(row []results.Value) error {
 			rows++
-			return w.Write(r, t, v)
+			return w.WriteRow(row...)
 		})
 		f.Close()
 		if err != nil {
@@ -521,14 +527,14 @@ func addDistinct(list []string, v string) []string {
 // sameTable checks that f can be appended to a merged file that starts
 // with the file first (columns cols, metadata meta): same columns, model,
 // seed and condition.
-func sameTable(f *results.File, first string, cols []results.Column, meta map[string]string) error {
-	got := f.Columns()
+func sameTable(f *results.File, first string, cols []results.Field, meta map[string]string) error {
+	got := f.Fields()
 	if len(got) != len(cols) {
 		return fmt.Errorf("cannot merge %s: %d columns, %s has %d", f.Path(), len(got), first, len(cols))
 	}
 	for i := range cols {
-		if got[i].Name != cols[i].Name {
-			return fmt.Errorf("cannot merge %s: column %d is %q, in %s it is %q", f.Path(), i, got[i].Name, first, cols[i].Name)
+		if got[i].Name != cols[i].Name || got[i].Type != cols[i].Type {
+			return fmt.Errorf("cannot merge %s: column %d is %q %s, in %s it is %q %s", f.Path(), i, got[i].Name, got[i].Type, first, cols[i].Name, cols[i].Type)
 		}
 	}
 	for _, key := range []string{results.MetaModelHash, results.MetaSeed, results.MetaCondition} {
@@ -571,7 +577,7 @@ func finishMerge(dir string, o MergeOptions) error {
 		if err := results.ValidCondition(cond); err != nil {
 			return fmt.Errorf("merge journal: %w", err)
 		}
-		for _, sub := range []string{results.Timeseries.Dir(), results.Summary.Dir(), partsDir} {
+		for _, sub := range tableDirs() {
 			rel := filepath.Join(sub, "condition="+cond)
 			live, staged, old := filepath.Join(dir, rel), filepath.Join(stage, "new", rel), filepath.Join(stage, "old", rel)
 			if !exists(staged) {
@@ -660,7 +666,7 @@ func (x *mergedIndex) list(cond string) []mergedFile {
 		return fs
 	}
 	var fs []mergedFile
-	for _, k := range []results.Kind{results.Timeseries, results.Summary} {
+	for _, k := range results.Kinds() {
 		cdir := results.ConditionDir(x.dir, k, cond)
 		entries, _ := os.ReadDir(cdir)
 		for _, e := range entries {
@@ -711,4 +717,36 @@ func why(s string) string {
 		return ""
 	}
 	return ": " + s
+}
+
+// tableDirs lists the sub-directories of a run that a merge swaps: one per
+// table kind, and the completion records.
+func tableDirs() []string {
+	var out []string
+	for _, k := range results.Kinds() {
+		out = append(out, k.Dir())
+	}
+	return append(out, partsDir)
+}
+
+// recordKinds returns the tables the completion records of a condition
+// list, which must be the same for every part.
+func recordKinds(recs []PartRecord) ([]results.Kind, error) {
+	var kinds []results.Kind
+	for i, rec := range recs {
+		var ks []results.Kind
+		for _, t := range rec.AllTables() {
+			k, err := results.ParseKind(t.Table)
+			if err != nil {
+				return nil, fmt.Errorf("completion record of part %d: %w", rec.Chunk, err)
+			}
+			ks = append(ks, k)
+		}
+		if i == 0 {
+			kinds = ks
+		} else if !slices.Equal(ks, kinds) {
+			return nil, fmt.Errorf("the completion records of parts %d and %d list different tables (%v, %v)", recs[0].Chunk, rec.Chunk, kinds, ks)
+		}
+	}
+	return kinds, nil
 }

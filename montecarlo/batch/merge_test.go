@@ -52,6 +52,7 @@ type row struct {
 	rep  int64
 	t    float64
 	vals []float64
+	text string // the whole row, for tables with string columns
 }
 
 // tables reads every visible part file of a run as a reader with a glob
@@ -70,10 +71,17 @@ func tables(t *testing.T, dir string) map[string][]row {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = f.Scan(func(r int64, tm float64, v []float64) error {
-			out[key] = append(out[key], row{r, tm, append([]float64(nil), v...)})
-			return nil
-		})
+		if f.Kind.Numeric() {
+			err = f.Scan(func(r int64, tm float64, v []float64) error {
+				out[key] = append(out[key], row{r, tm, append([]float64(nil), v...), ""})
+				return nil
+			})
+		} else {
+			err = f.ScanRows(func(v []results.Value) error {
+				out[key] = append(out[key], row{v[0].Int64(), v[1].Float64(), nil, fmt.Sprint(v)})
+				return nil
+			})
+		}
 		f.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +110,7 @@ func sameTables(a, b map[string][]row) error {
 		}
 		for i := range ra {
 			x, y := ra[i], rb[i]
-			eq := x.rep == y.rep && math.Float64bits(x.t) == math.Float64bits(y.t) && len(x.vals) == len(y.vals)
+			eq := x.rep == y.rep && math.Float64bits(x.t) == math.Float64bits(y.t) && len(x.vals) == len(y.vals) && x.text == y.text
 			for j := 0; eq && j < len(x.vals); j++ {
 				eq = math.Float64bits(x.vals[j]) == math.Float64bits(y.vals[j]) || (math.IsNaN(x.vals[j]) && math.IsNaN(y.vals[j]))
 			}

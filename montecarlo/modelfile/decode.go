@@ -416,6 +416,9 @@ func (d *decoder) decode(root *yaml.Node) montecarlo.Spec {
 	} else {
 		d.missing(top, "run", "a mapping with duration and sample_interval")
 	}
+	if f, ok := top.m["output"]; ok {
+		s.Output = d.output(f)
+	}
 	if len(d.errs) == 0 {
 		d.checkRefs(&s)
 	}

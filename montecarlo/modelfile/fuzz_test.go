@@ -29,6 +29,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(smallModel()), "run.sample_interval=10 ms")
 	f.Add([]byte(libModel), "sites.dat.rates.k4=0.01 /ms")
 	f.Add([]byte(libModel), "sites.dat.model=dat-mm")
+	f.Add([]byte(smallModel()+"output: {events: [bind, escape], snapshots: {every: 0.5 ms, cap: 10}}\n"), "output.events=all")
+	f.Add([]byte(smallModel()+"output: {events: bnd, snapshots: 3 us}\n"), "output.snapshots.every=0.1 ms")
 	f.Add([]byte("a: &a [*a]\n"), "")
 	f.Add([]byte("run: {duration: 1e400 ms}\n"), "x=")
 	f.Fuzz(func(t *testing.T, data []byte, override string) {

@@ -53,7 +53,7 @@ func TestOccupancyDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := m.Columns()
-	for _, c := range []struct{ name, unit string }{{"occ_psd", "1"}, {"above50_ampa_glu", "sites"}, {"occupancy_glt1_glu", "1"}, {"c0", "µM"}} {
+	for _, c := range []struct{ name, unit string }{{"occ_psd", "1"}, {"above50_ampa_glu", "sites"}, {"occupancy_glt1_glu", "1"}, {"c0", "uM"}} {
 		k := m.Column(c.name)
 		if k < 0 || r[k].Unit != c.unit {
 			t.Errorf("column %s: index %d, columns %v", c.name, k, r)

@@ -4,7 +4,7 @@ package modelfile
 // order. The decoder rejects any other key, suggesting the nearest; the
 // override code uses the same tables to accept keys a file left out.
 var (
-	topKeys         = []string{"name", "description", "geometry", "regions", "species", "baths", "drugs", "sites", "placement", "release", "degradation", "observables", "run"}
+	topKeys         = []string{"name", "description", "geometry", "regions", "species", "baths", "drugs", "sites", "placement", "release", "degradation", "observables", "run", "output"}
 	cleftKeys       = []string{"voxel", "width", "synapse_radius", "psd_radius", "membrane_radius", "half_width", "half_height"}
 	boxKeys         = []string{"voxel", "size", "absorbing"}
 	maskKeys        = []string{"file", "voxel", "origin", "shape", "labels"}
@@ -79,6 +79,7 @@ var topSchema = mapping(topKeys, map[string]*schema{
 	"observables": list(mapping(observableKeys, nil), true),
 	"degradation": list(mapping(degradationKeys, nil), false),
 	"run":         mapping(runKeys, nil),
+	"output":      mapping(outputKeys, map[string]*schema{"snapshots": mapping(snapshotsKeys, nil)}),
 })
 
 // isMapping reports whether s describes a mapping (fixed or free keys).

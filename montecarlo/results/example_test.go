@@ -94,3 +94,38 @@ func ExampleOpen() {
 	// 1 [4001 0.05]
 	// 2 [4002 0.05]
 }
+
+// An events table has a fixed schema (Kind.Fields); rows are written with
+// WriteRow and read back with ScanRows.
+func ExampleCreateFields() {
+	dir, err := os.MkdirTemp("", "run")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := results.PartPath(dir, results.Events, "control", 0)
+	w, err := results.CreateFields(path, results.Events, results.Events.Fields(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer w.Abort()
+	err = w.WriteRow(results.Int(0), results.Double(0.25), results.String("bind"), results.String("glu"),
+		results.String("glt1"), results.Int(17), results.String("To"), results.String("ToS"), results.Int(42),
+		results.Double(0.2), results.Double(-0.1), results.Double(0.01), results.String("perisynaptic"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+	f, err := results.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	f.ScanRows(func(row []results.Value) error {
+		fmt.Println(f.Kind, row[1], row[2], "molecule", row[8], "at site", row[5], row[6], "→", row[7])
+		return nil
+	})
+	// Output: events 0.25 bind molecule 42 at site 17 To → ToS
+}

@@ -41,8 +41,12 @@ type Field struct {
 
 // Open opens the results file at path and reads its footer. It checks that
 // the file is a Parquet file laid out as a results table: a first column
-// "replicate" of type INT64, then for Timeseries a column "t_ms" of type
-// DOUBLE, then any number of DOUBLE columns, all flat and not repeated.
+// "replicate" of type INT64, then (but for Summary) a column "t_ms" of type
+// DOUBLE, then any number of DOUBLE, INT64 or STRING columns (Scan reads
+// STRING values as NaN; exports add a STRING condition column), all flat
+// and not repeated. The kind
+// comes from the MetaKind metadata, or from the schema in files without
+// it.
 // Optional (nullable) DOUBLE columns are accepted; Scan reports their nulls
 // as NaN. Every error names the file; a corrupt file gives an error, never a
 // panic.
@@ -143,21 +147,32 @@ func (f *File) init() error {
 			return fmt.Errorf("not a results table: column %d (%q) is nested or repeated", i, fd.Name())
 		}
 	}
-	if len(fields) == 0 || fields[0].Name() != ColReplicate || fields[0].Type().Kind() != parquet.Int64 || fields[0].Optional() {
+	if f.meta[MetaKind] == Conditions.String() {
+		f.Kind, f.first = Conditions, 0 // no leading columns
+	} else if len(fields) == 0 || fields[0].Name() != ColReplicate || fields[0].Type().Kind() != parquet.Int64 || fields[0].Optional() {
 		return fmt.Errorf("not a results table: the first column must be a required INT64 %q", ColReplicate)
-	}
-	f.Kind, f.first = Summary, 1
-	if len(fields) > 1 && fields[1].Name() == ColTime {
-		f.Kind, f.first = Timeseries, 2
-	}
-	for i, fd := range fields[1:] {
-		if fd.Type().Kind() != parquet.Double {
-			return fmt.Errorf("not a results table: column %d (%q) has type %v, want DOUBLE", i+1, fd.Name(), fd.Type().Kind())
+	} else {
+		f.Kind, f.first = Summary, 1
+		if len(fields) > 1 && fields[1].Name() == ColTime {
+			f.Kind, f.first = Timeseries, 2
 		}
 	}
-	if s, ok := f.meta[MetaKind]; ok {
-		if k, err := ParseKind(s); err != nil || k != f.Kind {
+	if s, ok := f.meta[MetaKind]; ok && f.Kind != Conditions {
+		k, err := ParseKind(s)
+		if err == nil && !k.Numeric() && f.first == 2 {
+			f.Kind = k // a fixed-schema table: it has t_ms too
+		} else if err != nil || k != f.Kind {
 			return fmt.Errorf("metadata %s=%q does not match the schema (a %v table)", MetaKind, s, f.Kind)
+		}
+	}
+	for i, fd := range fields[min(f.first, 1):] {
+		i += min(f.first, 1)
+		typ := typeOf(fd)
+		if i == 1 && f.first == 2 && typ != TypeDouble {
+			return fmt.Errorf("not a results table: column 1 (%q) has type %v, want DOUBLE", fd.Name(), fd.Type().Kind())
+		}
+		if typ == "" {
+			return fmt.Errorf("not a results table: column %d (%q) has type %v, want DOUBLE, INT64 or STRING", i, fd.Name(), fd.Type().Kind())
 		}
 	}
 	for i, rg := range md.RowGroups {
@@ -206,14 +221,14 @@ func (f *File) Fields() []Field {
 	for i, fd := range pfields {
 		var c Column
 		switch {
-		case i == 0:
+		case i == 0 && f.first >= 1:
 			c = ReplicateColumn
 		case i == 1 && f.first == 2:
 			c = TimeColumn
 		default:
 			c = f.cols[i-f.first]
 		}
-		out[i] = Field{Column: c, Type: fd.Type().Kind().String(), Optional: fd.Optional()}
+		out[i] = Field{Column: c, Type: typeOf(fd), Optional: fd.Optional()}
 	}
 	return out
 }
@@ -277,12 +292,44 @@ func (f *File) Parquet() *parquet.File { return f.pf }
 // Scan stops at the first error: an error returned by fn is returned as is;
 // a read error or corrupt data gives an error that names the file.
 func (f *File) Scan(fn func(replicate int64, tMS float64, values []float64) error) error {
+	if !f.Kind.Numeric() {
+		return fmt.Errorf("results: scan %s: a %v table is read with ScanRows", f.path, f.Kind)
+	}
+	values := make([]float64, len(f.cols))
+	return f.scan(func(row parquet.Row) error {
+		rep := row[0].Int64()
+		tMS := 0.0
+		if f.first == 2 {
+			tMS = double(row[1])
+		}
+		for i := range values {
+			values[i] = double(row[f.first+i])
+		}
+		return fn(rep, tMS, values)
+	})
+}
+
+// ScanRows calls fn for every row of a table of any kind, in file order,
+// streaming like Scan, with one value per field (Fields), the leading
+// columns included. The slice is reused between calls.
+func (f *File) ScanRows(fn func(row []Value) error) error {
+	vals := make([]Value, f.first+len(f.cols))
+	return f.scan(func(row parquet.Row) error {
+		for i := range vals {
+			vals[i] = Value{row[i]}
+		}
+		return fn(vals)
+	})
+}
+
+// scan streams the rows of the file to fn, after checking their width
+// and replicate.
+func (f *File) scan(fn func(row parquet.Row) error) error {
 	width := f.first + len(f.cols)
 	buf := make([]parquet.Row, scanBatch)
 	for i := range buf {
 		buf[i] = make(parquet.Row, 0, width)
 	}
-	values := make([]float64, len(f.cols))
 	for g, rg := range f.pf.RowGroups() {
 		want := rg.NumRows()
 		var got int64
@@ -307,20 +354,12 @@ func (f *File) Scan(fn func(replicate int64, tMS float64, values []float64) erro
 					rows.Close()
 					return fmt.Errorf("results: scan %s: row group %d: corrupt file: row %d has %d values, want %d", f.path, g, got, len(row), width)
 				}
-				if row[0].IsNull() {
+				if f.first > 0 && row[0].IsNull() {
 					rows.Close()
 					return fmt.Errorf("results: scan %s: row group %d: corrupt file: null replicate in row %d", f.path, g, got)
 				}
-				rep := row[0].Int64()
-				tMS := 0.0
-				if f.first == 2 {
-					tMS = double(row[1])
-				}
-				for i := range values {
-					values[i] = double(row[f.first+i])
-				}
 				got++
-				if err := fn(rep, tMS, values); err != nil {
+				if err := fn(row); err != nil {
 					rows.Close()
 					return err
 				}
@@ -339,10 +378,14 @@ func (f *File) Scan(fn func(replicate int64, tMS float64, values []float64) erro
 	return nil
 }
 
-// double returns the value of a DOUBLE column, NaN for null.
+// double returns the value of a DOUBLE or INT64 column as a float64, NaN
+// for null and for STRING values.
 func double(v parquet.Value) float64 {
-	if v.IsNull() {
+	switch {
+	case v.IsNull(), v.Kind() == parquet.ByteArray:
 		return math.NaN()
+	case v.Kind() == parquet.Int64:
+		return float64(v.Int64())
 	}
 	return v.Double()
 }

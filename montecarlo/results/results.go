@@ -140,34 +140,58 @@ const (
 	// Summary tables have one row per replicate, with the columns replicate
 	// then the value columns.
 	Summary
+	// Snapshots tables have one row per free molecule at each snapshot
+	// time, with the fixed columns SnapshotFields.
+	Snapshots
+	// Sites tables have one row per site at each snapshot time, with the
+	// fixed columns SiteFields.
+	Sites
+	// Events tables have one row per recorded event, with the fixed
+	// columns EventFields.
+	Events
+	// Conditions is the one-file table of a run's conditions: a row per
+	// condition, with a condition column and one column per swept key
+	// (no replicate column). It is not one of the per-replicate tables
+	// that Kinds lists.
+	Conditions
 )
 
-// String returns "timeseries" or "summary" (or "Kind(n)" for invalid kinds).
+// kindNames are the table names of the kinds, in Kind order from 1.
+var kindNames = [...]string{"timeseries", "summary", "snapshots", "sites", "events", "conditions"}
+
+// Kinds lists the per-replicate table kinds (every kind but Conditions),
+// in the order a run directory lists them.
+func Kinds() []Kind { return []Kind{Timeseries, Summary, Snapshots, Sites, Events} }
+
+// String returns the table name of the kind, e.g. "timeseries" or "events"
+// (or "Kind(n)" for invalid kinds).
 func (k Kind) String() string {
-	switch k {
-	case Timeseries:
-		return "timeseries"
-	case Summary:
-		return "summary"
+	if k.Valid() {
+		return kindNames[k-1]
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Valid reports whether k is Timeseries or Summary.
-func (k Kind) Valid() bool { return k == Timeseries || k == Summary }
+// Valid reports whether k is one of the kinds listed by Kinds.
+func (k Kind) Valid() bool { return k >= Timeseries && k <= Conditions }
 
-// HasTime reports whether tables of kind k have the t_ms column.
-func (k Kind) HasTime() bool { return k == Timeseries }
+// HasTime reports whether tables of kind k have the t_ms column (every
+// kind but Summary and Conditions).
+func (k Kind) HasTime() bool { return k.Valid() && k != Summary && k != Conditions }
+
+// Numeric reports whether tables of kind k have free numeric value columns
+// (Timeseries and Summary), which Writer.Write and File.Scan handle; the
+// other kinds have fixed schemas of typed columns (see Fields).
+func (k Kind) Numeric() bool { return k == Timeseries || k == Summary }
 
 // ParseKind parses the output of Kind.String.
 func ParseKind(s string) (Kind, error) {
-	switch s {
-	case "timeseries":
-		return Timeseries, nil
-	case "summary":
-		return Summary, nil
+	for i, n := range kindNames {
+		if n == s {
+			return Kind(i + 1), nil
+		}
 	}
-	return 0, fmt.Errorf("results: unknown table kind %q (want timeseries or summary)", s)
+	return 0, fmt.Errorf("results: unknown table kind %q (want one of timeseries, summary, snapshots, sites, events, conditions)", s)
 }
 
 // ErrClosed is returned by Writer and File methods called after Close (or,

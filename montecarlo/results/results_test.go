@@ -493,14 +493,17 @@ func TestLayout(t *testing.T) {
 }
 
 func TestKind(t *testing.T) {
-	for _, k := range []Kind{Timeseries, Summary} {
+	for _, k := range Kinds() {
 		got, err := ParseKind(k.String())
 		if err != nil || got != k {
 			t.Errorf("ParseKind(%q) = %v, %v", k.String(), got, err)
 		}
+		if k.Numeric() != (k.Fields() == nil) {
+			t.Errorf("%v: Numeric %v but Fields %v", k, k.Numeric(), k.Fields())
+		}
 	}
-	if _, err := ParseKind("events"); err == nil {
-		t.Error("ParseKind(events) succeeded")
+	if _, err := ParseKind("event"); err == nil {
+		t.Error("ParseKind(event) succeeded")
 	}
 	if Kind(0).Valid() || Kind(7).String() != "Kind(7)" {
 		t.Error("invalid kind misreported")

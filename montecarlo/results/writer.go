@@ -42,6 +42,9 @@ type Writer struct {
 	path    string
 	kind    Kind
 	cols    []Column
+	fields  []Field
+	isInt   []bool // per value column: INT64 (Write converts)
+	strCol  bool   // some value column is a STRING (only WriteRow writes it)
 	f       *atomicfile.File
 	pw      *parquet.GenericWriter[any]
 	rows    []parquet.Row
@@ -65,7 +68,21 @@ type Writer struct {
 //
 // Column names must pass ValidColumnName and be distinct.
 func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Writer, error) {
-	schema, err := buildSchema(kind, cols)
+	fields, err := numericFields(kind, cols)
+	if err != nil {
+		return nil, err
+	}
+	return CreateFields(path, kind, fields, meta)
+}
+
+// CreateFields is Create for a table described by all its fields, the
+// leading replicate (and, but for Summary, t_ms) included: the fixed
+// schemas of Kind.Fields, or Timeseries and Summary tables whose value
+// columns are INT64, DOUBLE or STRING (Write handles tables without
+// STRING columns; WriteRow every table). MetaColumns holds the columns
+// after the leading ones.
+func CreateFields(path string, kind Kind, fields []Field, meta map[string]string) (*Writer, error) {
+	schema, err := buildSchema(kind, fields)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +94,16 @@ func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Wri
 		return nil, fmt.Errorf("results: create %s: %w", path, err)
 	}
 
-	cols = append([]Column(nil), cols...)
+	fields = append([]Field(nil), fields...)
+	first := leading(kind)
+	cols := make([]Column, 0, len(fields)-first)
+	isInt := make([]bool, 0, len(fields)-first)
+	strCol := false
+	for _, f := range fields[first:] {
+		cols = append(cols, f.Column)
+		isInt = append(isInt, f.Type == TypeInt64)
+		strCol = strCol || f.Type == TypeString
+	}
 	opts := []parquet.WriterOption{
 		schema,
 		parquet.Compression(zstdCodec),
@@ -95,18 +121,18 @@ func Create(path string, kind Kind, cols []Column, meta map[string]string) (*Wri
 	)
 
 	w := &Writer{
-		path: path,
-		kind: kind,
-		cols: cols,
-		f:    f,
-		pw:   parquet.NewGenericWriter[any](f, opts...),
-		rows: make([]parquet.Row, rowBatch),
+		path:   path,
+		kind:   kind,
+		cols:   cols,
+		fields: fields,
+		isInt:  isInt,
+		strCol: strCol,
+		f:      f,
+		pw:     parquet.NewGenericWriter[any](f, opts...),
+		rows:   make([]parquet.Row, rowBatch),
 	}
-	w.first = 1
-	if kind.HasTime() {
-		w.first = 2
-	}
-	width := w.first + len(cols)
+	w.first = first
+	width := len(fields)
 	for i := range w.rows {
 		w.rows[i] = make(parquet.Row, width)
 	}
@@ -126,8 +152,13 @@ func (w *Writer) Columns() []Column { return w.cols }
 // Rows returns the number of rows written so far.
 func (w *Writer) Rows() int64 { return w.written + int64(w.n) }
 
-// Write appends one row. values holds one value per column given to Create,
-// in that order; tMS is ignored for Summary tables. Write does not allocate
+// Fields returns every column of the table, the leading ones included; the
+// caller must not modify the returned slice.
+func (w *Writer) Fields() []Field { return w.fields }
+
+// Write appends one row of a Timeseries or Summary table. values holds one
+// value per value column, in order (INT64 columns get the value converted);
+// tMS is ignored for Summary tables. Write does not allocate
 // in steady state: rows are buffered and handed to the Parquet writer in
 // batches. After an I/O error every later Write and Close returns that error.
 func (w *Writer) Write(replicate int64, tMS float64, values []float64) error {
@@ -136,6 +167,9 @@ func (w *Writer) Write(replicate int64, tMS float64, values []float64) error {
 	}
 	if w.err != nil {
 		return w.err
+	}
+	if !w.kind.Numeric() || w.strCol {
+		return fmt.Errorf("results: write %s: a %v table with string columns is written with WriteRow", w.path, w.kind)
 	}
 	if len(values) != len(w.cols) {
 		return fmt.Errorf("results: write %s: got %d values, want %d", w.path, len(values), len(w.cols))
@@ -146,13 +180,52 @@ func (w *Writer) Write(replicate int64, tMS float64, values []float64) error {
 		row[1] = parquet.DoubleValue(tMS).Level(0, 0, 1)
 	}
 	for i, v := range values {
-		row[w.first+i] = parquet.DoubleValue(v).Level(0, 0, w.first+i)
+		if w.isInt[i] {
+			row[w.first+i] = parquet.Int64Value(int64(v)).Level(0, 0, w.first+i)
+		} else {
+			row[w.first+i] = parquet.DoubleValue(v).Level(0, 0, w.first+i)
+		}
 	}
 	w.n++
 	if w.n == len(w.rows) {
 		return w.flushRows()
 	}
 	return nil
+}
+
+// WriteRow appends one row of any table: one value per field, in order,
+// of the field's type (the leading replicate and t_ms included). Like
+// Write, it does not allocate in steady state.
+func (w *Writer) WriteRow(values ...Value) error {
+	if w.done {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if len(values) != len(w.fields) {
+		return fmt.Errorf("results: write %s: got %d values, want %d", w.path, len(values), len(w.fields))
+	}
+	row := w.rows[w.n]
+	for i, v := range values {
+		if want := w.fields[i].Type; !v.is(want) {
+			return fmt.Errorf("results: write %s: column %q is %s, got %v", w.path, w.fields[i].Name, want, v.v.Kind())
+		}
+		row[i] = v.v.Level(0, 0, i)
+	}
+	w.n++
+	if w.n == len(w.rows) {
+		return w.flushRows()
+	}
+	return nil
+}
+
+// SetMeta sets a key-value metadata entry of the file; it may be called
+// until Close (for values known only at the end of the table).
+func (w *Writer) SetMeta(key, value string) {
+	if !w.done {
+		w.pw.SetKeyValueMetadata(key, value)
+	}
 }
 
 // flushRows hands the buffered rows to the Parquet writer.

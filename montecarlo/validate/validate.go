@@ -96,6 +96,8 @@ func Checks() []Check {
 		{Name: "occupancy and above_threshold at equilibrium", Quick: true, Run: checkOccupancy},
 		{Name: "transporter library: uptake and cocaine Km_app vs exact", Quick: false, Run: checkLibraryUptake},
 		{Name: "transporter library: pulse vs master equation", Quick: false, Run: checkLibraryPulse},
+		{Name: "events: first passage from a disk and a ball", Quick: false, Run: checkEventFirstPassage},
+		{Name: "events: dwell times of site states", Quick: true, Run: checkDwellTimes},
 	}
 }
 
