@@ -44,6 +44,7 @@ type Engine struct {
 	baths *bathClock // nil unless a bath concentration changes in time
 
 	vol volIndex // volume sites by voxel (see volume.go)
+	vc  volCatch // volume sites: molecule counts and this step's catch-up (volume.go)
 	// Spatial shards (shard.go): a sharded replicate's engine coordinates
 	// the sub-engines in sub, each of which has sh set. siteOwner and
 	// snapState are shared with the shards; workers and pool step them in
@@ -360,6 +361,9 @@ func (e *Engine) Step() {
 	m := e.m
 	t1 := float64(e.step+1) * m.Dt
 	e.release(t1)
+	if m.pharm.anyVolume {
+		e.countVolume()
+	}
 	e.diffuse()
 	e.siteEvents(t1)
 	e.step++
@@ -410,6 +414,9 @@ func (e *Engine) siteEvents(t1 float64) {
 		}
 	}
 	e.fireUntil(t1, true)
+	if e.m.pharm.anyVolume {
+		e.volumeCatchUp(t1)
+	}
 }
 
 // fireUntil fires the site events with time before t (or at t, when
@@ -453,11 +460,11 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 		case agents.Unbind:
 			// A clamped (bath) ligand returns to the bath: nothing to spawn.
 			if u.Species >= 0 {
-				e.spawnNear(s, u.Species)
+				e.spawnNear(s, u.Species, ev.t)
 			}
 		case agents.Emit:
 			if u.Species >= 0 {
-				e.spawnNear(s, u.Species)
+				e.spawnNear(s, u.Species, ev.t)
 				e.emitted[u.Species]++
 			}
 		case agents.Transport:
@@ -471,17 +478,19 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 		}
 		e.charge += u.Charge
 		e.setState(s, u.To, ev.t)
+		e.volNote(s)
 	}
 }
 
-// spawnNear puts a molecule of species sp next to site s: on the medium
-// side of its tile, or anywhere in its voxel for a volume site.
-func (e *Engine) spawnNear(s, sp int) {
+// spawnNear puts a molecule of species sp, released at time t, next to
+// site s: on the medium side of its tile, or anywhere in its voxel for a
+// volume site.
+func (e *Engine) spawnNear(s, sp int, t float64) {
 	if t := e.sites.Tile[s]; t >= 0 {
 		e.spawnAt(int(t), sp)
 		return
 	}
-	e.spawnInVoxel(int(e.sites.Voxel[s]), sp)
+	e.spawnInVoxel(int(e.sites.Voxel[s]), sp, t)
 }
 
 // spawnAt puts a molecule of species sp in the medium next to tile t: on

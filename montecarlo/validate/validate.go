@@ -94,6 +94,9 @@ func Checks() []Check {
 		{Name: "surface binding flux across shard boundaries", Quick: true, Run: checkShardBinding},
 		{Name: "shard determinism across workers", Quick: true, Run: checkShardDeterminism},
 		{Name: "occupancy and above_threshold at equilibrium", Quick: true, Run: checkOccupancy},
+		{Name: "volume sites vs exact SSA, crowded site", Quick: true, Run: func(s uint64) []Result { return checkWellMixedCrowded(s, 0.05, 1000) }},
+		{Name: "volume MM carriers vs exact SSA", Quick: false, Run: func(s uint64) []Result { return checkWellMixedUptake(s, 0.05, 1000) }},
+		{Name: "volume MM carriers vs exact SSA dt/4", Quick: false, Run: func(s uint64) []Result { return checkWellMixedUptake(s, 0.0125, 1000) }},
 	}
 }
 
