@@ -493,9 +493,17 @@ func (e *Engine) spawnNear(s, sp int, t float64) {
 	e.spawnInVoxel(int(e.sites.Voxel[s]), sp, t)
 }
 
-// spawnAt puts a molecule of species sp in the medium next to tile t: on
-// the face, at a uniform lateral position within it and a uniform distance
-// up to one rms step (at most one voxel) from it.
+// spawnAt puts a molecule of species sp, unbound from (or emitted by) the
+// site on tile t, into the medium. The position is drawn as the time
+// reverse of a step that crosses the tile: a crossing point uniform on the
+// face, a step d with its normal part Rayleigh-distributed (the normal
+// Gaussian weighted by |d_n|) and tangential parts Gaussian, all of rms
+// √(2DΔt), and the molecule put back a uniform fraction of d from the
+// crossing point (reflecting at any wall on the way). That is the density
+// of starting points of the steps that cross the tile, so with the hit
+// probability of reversible binding (reversibleHitProbability, per step
+// proportional to that density) binding and unbinding satisfy detailed
+// balance and the bound fraction at equilibrium is exact at any Δt.
 func (e *Engine) spawnAt(t, sp int) {
 	g := e.g
 	tl := g.Tiles()[t]
@@ -506,13 +514,21 @@ func (e *Engine) spawnAt(t, sp int) {
 		sign = 1
 	}
 	p := tl.Centre
-	s := math.Min(e.m.sd[sp*e.m.nRegions+g.Region(v)], g.H)
+	s := e.m.sd[sp*e.m.nRegions+g.Region(v)]
+	f := e.rng.Float64()
+	var d [3]float64
 	for b := 0; b < 3; b++ {
 		if b == a {
-			p[b] += sign * s * e.rng.OpenFloat64() * (1 - 1e-9)
+			p[b] += sign * 1e-9 * g.H
+			d[b] = sign * f * s * math.Sqrt(2*e.rng.Exp())
 		} else {
 			p[b] += (e.rng.Float64() - 0.5) * g.H * (1 - 1e-9)
+			d[b] = f * s * e.rng.Norm()
 		}
+	}
+	q, w := p, v
+	if out, _ := g.Move(&q, &w, &d, nil); out == space.Done {
+		p, v = q, w
 	}
 	e.mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
 }

@@ -460,6 +460,36 @@ func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
 	return p, kp
 }
 
+// reversibleHitProbability is the hit probability of a binding the site
+// can undo by unbinding the same species: κ'·√(2π), the ratio of the
+// binding flux κ·c·Δt per unit area to the mean number of steps crossing
+// it at uniform concentration c, c·√(2DΔt)/√(2π). With unbound molecules
+// placed as the time reverse of a crossing step (Engine.spawnAt) binding
+// and unbinding then satisfy detailed balance, so the equilibrium bound
+// fraction is exact at any Δt. Andrews' form (hitProbability), lower by
+// about 1.33κ' relative, is calibrated on the depleted profile of
+// irreversible adsorption and makes the equilibrium bound fraction low by
+// that much; it is kept for bindings that cannot be undone.
+func reversibleHitProbability(kappaPrime float64) float64 {
+	return kappaPrime * math.Sqrt(2*math.Pi)
+}
+
+// unbindsAfterBinding reports whether a binding of species sp from state
+// st of scheme c leads to a state that can unbind sp again.
+func unbindsAfterBinding(c *agents.Compiled, st, sp int) bool {
+	for _, b := range c.Binds[st] {
+		if b.Species != sp {
+			continue
+		}
+		for _, u := range c.Out[b.To] {
+			if u.Kind == agents.Unbind && u.Species == sp {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (m *Model) compileSites() error {
 	bath := map[string]float64{}
 	for _, b := range m.full.Baths {
@@ -502,12 +532,20 @@ func (m *Model) compileSites() error {
 				for r := 0; r < nr; r++ {
 					d := m.diff[sp*nr+r]
 					pr, kp := hitProbability(kon, area, d, m.Dt)
+					if unbindsAfterBinding(c, s, sp) {
+						pr = reversibleHitProbability(kp)
+					}
 					if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
 						continue // volume sites only: no membrane hits (see compileVolumePlacement)
 					}
 					if kp >= maxHitKappa || pr > 1 {
-						// κ' ∝ √Δt: scale Δt to bring κ' to 0.45 (P ≈ 0.5).
-						dtOK := m.Dt * (0.45 / kp) * (0.45 / kp)
+						// κ' ∝ √Δt: scale Δt to bring κ' to 0.45 (P ≈ 0.5;
+						// κ' = 0.2 for a reversible binding).
+						target := 0.45
+						if unbindsAfterBinding(c, s, sp) {
+							target = 0.2
+						}
+						dtOK := m.Dt * (target / kp) * (target / kp)
 						return fieldErr(p+".scheme", "binding of %s in state %s has hit probability %.3g (κ' = %.3g ≥ %.1g) at dt = %g ms: use dt ≤ %.3g ms or a smaller voxel",
 							m.species[sp], c.States[s], pr, kp, maxHitKappa, m.Dt, dtOK)
 					}
