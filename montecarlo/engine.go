@@ -456,11 +456,16 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 			}
 			x -= r
 		}
+		to := u.To
 		switch u.Kind {
 		case agents.Unbind:
 			// A clamped (bath) ligand returns to the bath: nothing to spawn.
 			if u.Species >= 0 {
-				e.spawnNear(s, u.Species, ev.t)
+				if r, ok := e.rebind(s, u); ok {
+					to = r
+				} else {
+					e.spawnNear(s, u.Species, ev.t)
+				}
 			}
 		case agents.Emit:
 			if u.Species >= 0 {
@@ -477,9 +482,30 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 			}
 		}
 		e.charge += u.Charge
-		e.setState(s, u.To, ev.t)
+		e.setState(s, to, ev.t)
 		e.volNote(s)
 	}
+}
+
+// rebind decides whether the molecule that surface site s releases by
+// unbinding u rebinds at once (see reversibleHitProbability), and if so
+// returns the state it binds into, chosen among the bindings of u.To by
+// k_on. One uniform is drawn for every unbinding from a membrane site.
+func (e *Engine) rebind(s int, u agents.Uni) (int, bool) {
+	tile := e.sites.Tile[s]
+	if tile < 0 {
+		return 0, false
+	}
+	m := e.m
+	ty := int(e.sites.Type[s])
+	region := e.g.Region(int(e.g.Tiles()[tile].Voxel))
+	q := m.rebindP[ty][u.To][u.Species*m.nRegions+region]
+	x := e.rng.Float64()
+	if x >= q {
+		return 0, false
+	}
+	c := m.schemes[ty]
+	return c.PickBind(u.To, u.Species, x/q*c.BindRate(u.To, u.Species)), true
 }
 
 // spawnNear puts a molecule of species sp, released at time t, next to
@@ -500,10 +526,9 @@ func (e *Engine) spawnNear(s, sp int, t float64) {
 // Gaussian weighted by |d_n|) and tangential parts Gaussian, all of rms
 // √(2DΔt), and the molecule put back a uniform fraction of d from the
 // crossing point (reflecting at any wall on the way). That is the density
-// of starting points of the steps that cross the tile, so with the hit
-// probability of reversible binding (reversibleHitProbability, per step
-// proportional to that density) binding and unbinding satisfy detailed
-// balance and the bound fraction at equilibrium is exact at any Δt.
+// of starting points of the steps that cross the tile, so binding and
+// unbinding (with rebind) satisfy detailed balance and the bound fraction
+// at equilibrium is exact at any Δt (see reversibleHitProbability).
 func (e *Engine) spawnAt(t, sp int) {
 	g := e.g
 	tl := g.Tiles()[t]

@@ -31,6 +31,11 @@ type Model struct {
 	Grid *space.Grid
 	Dt   float64 // ms
 
+	// Warnings name the known Δt biases above BiasTolerance at Dt, each
+	// with the Δt that removes it (docs/accuracy.md); the model runs
+	// regardless.
+	Warnings []string
+
 	// full is Spec with its drugs expanded into baths and scheme
 	// transitions and region tortuosity into D_region (see pharmacology.go);
 	// the model is compiled from it.
@@ -48,6 +53,7 @@ type Model struct {
 	placements  []placement
 	releases    []release
 	bindP       [][][]float64 // [type][state][species*nRegions+region] total hit probability
+	rebindP     [][][]float64 // like bindP: probability that a molecule unbound into that state rebinds at once (Engine.rebind)
 	tileRegions map[string]int
 
 	steps       int
@@ -382,11 +388,17 @@ func (m *Model) chooseDt() error {
 		// maxAutoKappa): κ' grows as √Δt.
 		// A rate that would need a far smaller step than the geometry is
 		// left to the hit-probability check, which names it.
+		geom := dtMax
 		if kp := m.maxKappaPrime(dtMax); kp > maxAutoKappa {
 			dtMax *= math.Max((maxAutoKappa/kp)*(maxAutoKappa/kp), 1e-2)
 		}
+		// Every known bias below BiasTolerance (accuracy.go), within the
+		// same factor of 100 below the geometric choice; beyond it the
+		// warnings say what is left.
+		dtMax = math.Max(math.Min(dtMax, m.accuracyDt(dtMax)), 1e-2*geom)
 		// Round down to a 1-2-5 sequence for readable sample times.
 		m.Dt = niceFloor(dtMax)
+		m.Warnings = m.accuracyWarnings()
 		return nil
 	}
 	if err := positive("run.dt", r.Dt, "ms"); err != nil {
@@ -398,6 +410,7 @@ func (m *Model) chooseDt() error {
 			r.Dt, s*1e3, dmax, limit*1e3, L*1e3, dtMax)
 	}
 	m.Dt = r.Dt
+	m.Warnings = m.accuracyWarnings()
 	return nil
 }
 
@@ -460,16 +473,20 @@ func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
 	return p, kp
 }
 
-// reversibleHitProbability is the hit probability of a binding the site
-// can undo by unbinding the same species: κ'·√(2π), the ratio of the
-// binding flux κ·c·Δt per unit area to the mean number of steps crossing
-// it at uniform concentration c, c·√(2DΔt)/√(2π). With unbound molecules
-// placed as the time reverse of a crossing step (Engine.spawnAt) binding
-// and unbinding then satisfy detailed balance, so the equilibrium bound
-// fraction is exact at any Δt. Andrews' form (hitProbability), lower by
-// about 1.33κ' relative, is calibrated on the depleted profile of
-// irreversible adsorption and makes the equilibrium bound fraction low by
-// that much; it is kept for bindings that cannot be undone.
+// reversibleHitProbability is κ'·√(2π), the ratio of the binding flux
+// κ·c·Δt per unit area to the mean number of steps crossing it at a
+// uniform concentration c, c·√(2DΔt)/√(2π): the hit probability with which
+// binding would balance unbinding (placed as the time reverse of a
+// crossing step, Engine.spawnAt) in detailed balance at a uniform
+// concentration. Andrews' form (hitProbability), lower by about 1.33κ'
+// relative, is calibrated on the depleted profile next to a membrane that
+// takes up molecules, which is right while there is a net flux onto the
+// sites but makes the bound fraction at equilibrium low by that much. The
+// engine keeps Andrews' form for hits and makes up the difference at
+// unbinding: the molecule rebinds at once with probability
+// 1 − P_Andrews/(κ'·√(2π)) (Engine.rebind), which restores detailed
+// balance, so the equilibrium is exact at any Δt and the flux under
+// depletion stays Andrews'.
 func reversibleHitProbability(kappaPrime float64) float64 {
 	return kappaPrime * math.Sqrt(2*math.Pi)
 }
@@ -517,8 +534,10 @@ func (m *Model) compileSites() error {
 		m.schemes = append(m.schemes, c)
 		m.siteTypes = append(m.siteTypes, st)
 		tab := make([][]float64, len(c.States))
+		rebind := make([][]float64, len(c.States))
 		for s := range c.States {
 			tab[s] = make([]float64, ns*nr)
+			rebind[s] = make([]float64, ns*nr)
 			for sp := 0; sp < ns; sp++ {
 				kon := 0.0
 				for _, b := range c.Binds[s] {
@@ -532,8 +551,8 @@ func (m *Model) compileSites() error {
 				for r := 0; r < nr; r++ {
 					d := m.diff[sp*nr+r]
 					pr, kp := hitProbability(kon, area, d, m.Dt)
-					if unbindsAfterBinding(c, s, sp) {
-						pr = reversibleHitProbability(kp)
+					if unbindsAfterBinding(c, s, sp) && pr <= 1 {
+						rebind[s][sp*nr+r] = 1 - pr/reversibleHitProbability(kp)
 					}
 					if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
 						continue // volume sites only: no membrane hits (see compileVolumePlacement)
@@ -554,6 +573,7 @@ func (m *Model) compileSites() error {
 			}
 		}
 		m.bindP = append(m.bindP, tab)
+		m.rebindP = append(m.rebindP, rebind)
 	}
 	for i, pl := range m.full.Placements {
 		p := fmt.Sprintf("placement[%d]", i)
