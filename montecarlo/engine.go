@@ -43,8 +43,9 @@ type Engine struct {
 
 	baths *bathClock // nil unless a bath concentration changes in time
 
-	vol volIndex // volume sites by voxel (see volume.go)
-	vc  volCatch // volume sites: molecule counts and this step's catch-up (volume.go)
+	vol volIndex   // volume sites by voxel (see volume.go)
+	vc  volCatch   // volume sites: molecule counts and this step's catch-up (volume.go)
+	pk  *stepPeaks // peaks and half-clearance at step resolution (summary.go); nil when none or sharded
 	// Spatial shards (shard.go): a sharded replicate's engine coordinates
 	// the sub-engines in sub, each of which has sh set. siteOwner and
 	// snapState are shared with the shards; workers and pool step them in
@@ -343,9 +344,19 @@ func (e *Engine) Run(observe func(t float64, values []float64)) {
 		e.pool = newWorkPool(w)
 		defer func() { e.pool.close(); e.pool = nil }()
 	}
-	observe(0, e.sample())
+	v0 := e.sample()
+	if e.sub == nil && e.pk == nil {
+		e.pk = m.newStepPeaks()
+	}
+	if e.pk != nil {
+		e.pk.reset(v0)
+	}
+	observe(0, v0)
 	for e.step < m.steps {
 		e.Step()
+		if e.pk != nil {
+			e.trackPeaks()
+		}
 		if e.step%m.sampleEvery == 0 {
 			observe(e.t, e.sample())
 		}

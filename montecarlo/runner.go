@@ -32,6 +32,7 @@ func runOn(e *Engine, m *Model, seed uint64, rep int) Replicate {
 		r.Rows = append(r.Rows, flat[len(flat)-ncol:len(flat):len(flat)])
 	})
 	r.Summary = m.Summarise(r.T, r.Rows)
+	m.applyStepPeaks(e.pk, r.Summary)
 	return r
 }
 
