@@ -268,10 +268,28 @@ func (e *Engine) trackPeaks() {
 	m := e.m
 	nr := m.nRegions
 	counted := false
+	// The count pass is skipped once the half-clearance time is known and
+	// no free count can exceed its running maximum (all the free molecules
+	// together do not): after a release, most steps.
+	need := p.half >= 0 && math.IsNaN(p.thalf)
+	all := float64(len(e.mol.X))
+	for k, c := range p.cols {
+		h := m.obs.how[c]
+		switch h.kind {
+		case obsFreeTotal, obsFreeRegion:
+			need = need || all > p.max[k]
+		case obsConc:
+			need = need || all*h.scale > p.max[k]
+		}
+	}
 	for k, c := range p.cols {
 		h := m.obs.how[c]
 		switch h.kind {
 		case obsFreeTotal, obsFreeRegion, obsConc:
+			if !need {
+				p.vals[k] = math.Inf(-1) // cannot be a new maximum
+				continue
+			}
 			if !counted {
 				clear(e.free)
 				for i := range e.mol.X {
@@ -313,7 +331,7 @@ func (m *Model) applyStepPeaks(p *stepPeaks, summary []float64) {
 				k = j
 			}
 		}
-		if k < 0 || math.IsNaN(p.vals[k]) {
+		if k < 0 || math.IsNaN(p.vals[k]) || math.IsNaN(p.max[k]) {
 			continue
 		}
 		switch r.step {
