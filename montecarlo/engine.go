@@ -45,7 +45,9 @@ type Engine struct {
 	baths *bathClock // nil unless a bath concentration changes in time
 	rec   *recorder  // nil unless events or snapshots are recorded (events.go)
 
-	vol volIndex // volume sites by voxel (see volume.go)
+	vol volIndex   // volume sites by voxel (see volume.go)
+	vc  volCatch   // volume sites: molecule counts and this step's catch-up (volume.go)
+	pk  *stepPeaks // peaks and half-clearance at step resolution (summary.go); nil when none or sharded
 	// Spatial shards (shard.go): a sharded replicate's engine coordinates
 	// the sub-engines in sub, each of which has sh set. siteOwner and
 	// snapState are shared with the shards; workers and pool step them in
@@ -365,7 +367,14 @@ func (e *Engine) RunContext(ctx context.Context, observe func(t float64, values 
 	if e.rec != nil {
 		e.recordStep()
 	}
-	observe(0, e.sample())
+	v0 := e.sample()
+	if e.sub == nil && e.pk == nil {
+		e.pk = m.newStepPeaks()
+	}
+	if e.pk != nil {
+		e.pk.reset(v0)
+	}
+	observe(0, v0)
 	for e.step < m.steps {
 		if done != nil && e.step%cancelEvery == 0 {
 			select {
@@ -377,6 +386,9 @@ func (e *Engine) RunContext(ctx context.Context, observe func(t float64, values 
 		e.Step()
 		if e.rec != nil {
 			e.recordStep()
+		}
+		if e.pk != nil {
+			e.trackPeaks()
 		}
 		if e.step%m.sampleEvery == 0 {
 			observe(e.t, e.sample())
@@ -394,6 +406,9 @@ func (e *Engine) Step() {
 	m := e.m
 	t1 := float64(e.step+1) * m.Dt
 	e.release(t1)
+	if m.pharm.anyVolume {
+		e.countVolume()
+	}
 	e.diffuse()
 	e.siteEvents(t1)
 	e.step++
@@ -447,6 +462,9 @@ func (e *Engine) siteEvents(t1 float64) {
 		}
 	}
 	e.fireUntil(t1, true)
+	if e.m.pharm.anyVolume {
+		e.volumeCatchUp(t1)
+	}
 }
 
 // fireUntil fires the site events with time before t (or at t, when
@@ -486,19 +504,25 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 			}
 			x -= r
 		}
-		spawned := false
+		spawned, rebound := false, false
+		to := u.To
+		if e.rec != nil {
+			e.releasing(s, u)
+		}
 		switch u.Kind {
 		case agents.Unbind:
 			// A clamped (bath) ligand returns to the bath: nothing to spawn.
 			if u.Species >= 0 {
-				e.spawnNear(s, u.Species)
-				spawned = true
+				if r, ok := e.rebind(s, u); ok {
+					to, rebound = r, true
+				} else {
+					spawned = e.spawnNear(s, u.Species, ev.t)
+				}
 			}
 		case agents.Emit:
 			if u.Species >= 0 {
-				e.spawnNear(s, u.Species)
+				spawned = e.spawnNear(s, u.Species, ev.t)
 				e.emitted[u.Species]++
-				spawned = true
 			}
 		case agents.Transport:
 			if u.Species >= 0 {
@@ -510,26 +534,61 @@ func (e *Engine) fireUntil(t float64, inclusive bool) {
 			}
 		}
 		if e.rec != nil {
-			e.siteFired(s, state, u, ev.t, spawned)
+			id := e.siteFired(s, state, u, ev.t, spawned)
+			if rebound { // the released molecule binds again at once
+				p, v := e.siteWhere(s)
+				e.bound(s, u.To, to, u.Species, id, p, v, ev.t)
+			}
 		}
 		e.charge += u.Charge
-		e.setState(s, u.To, ev.t)
+		e.setState(s, to, ev.t)
+		e.volNote(s)
 	}
 }
 
-// spawnNear puts a molecule of species sp next to site s: on the medium
-// side of its tile, or anywhere in its voxel for a volume site.
-func (e *Engine) spawnNear(s, sp int) {
+// rebind decides whether the molecule that surface site s releases by
+// unbinding u rebinds at once (see reversibleHitProbability), and if so
+// returns the state it binds into, chosen among the bindings of u.To by
+// k_on. One uniform is drawn for every unbinding from a membrane site.
+func (e *Engine) rebind(s int, u agents.Uni) (int, bool) {
+	tile := e.sites.Tile[s]
+	if tile < 0 {
+		return 0, false
+	}
+	m := e.m
+	ty := int(e.sites.Type[s])
+	region := e.g.Region(int(e.g.Tiles()[tile].Voxel))
+	q := m.rebindP[ty][u.To][u.Species*m.nRegions+region]
+	x := e.rng.Float64()
+	if x >= q {
+		return 0, false
+	}
+	c := m.schemes[ty]
+	return c.PickBind(u.To, u.Species, x/q*c.BindRate(u.To, u.Species)), true
+}
+
+// spawnNear puts a molecule of species sp, released at time t, next to
+// site s: on the medium side of its tile, or anywhere in its voxel for a
+// volume site. It reports whether it added a molecule: a volume site's
+// molecule may bind again at once instead (spawnInVoxel).
+func (e *Engine) spawnNear(s, sp int, t float64) bool {
 	if t := e.sites.Tile[s]; t >= 0 {
 		e.spawnAt(int(t), sp)
-		return
+		return true
 	}
-	e.spawnInVoxel(int(e.sites.Voxel[s]), sp)
+	return e.spawnInVoxel(int(e.sites.Voxel[s]), sp, t)
 }
 
-// spawnAt puts a molecule of species sp in the medium next to tile t: on
-// the face, at a uniform lateral position within it and a uniform distance
-// up to one rms step (at most one voxel) from it.
+// spawnAt puts a molecule of species sp, unbound from (or emitted by) the
+// site on tile t, into the medium. The position is drawn as the time
+// reverse of a step that crosses the tile: a crossing point uniform on the
+// face, a step d with its normal part Rayleigh-distributed (the normal
+// Gaussian weighted by |d_n|) and tangential parts Gaussian, all of rms
+// √(2DΔt), and the molecule put back a uniform fraction of d from the
+// crossing point (reflecting at any wall on the way). That is the density
+// of starting points of the steps that cross the tile, so binding and
+// unbinding (with rebind) satisfy detailed balance and the bound fraction
+// at equilibrium is exact at any Δt (see reversibleHitProbability).
 func (e *Engine) spawnAt(t, sp int) {
 	g := e.g
 	tl := g.Tiles()[t]
@@ -540,13 +599,21 @@ func (e *Engine) spawnAt(t, sp int) {
 		sign = 1
 	}
 	p := tl.Centre
-	s := math.Min(e.m.sd[sp*e.m.nRegions+g.Region(v)], g.H)
+	s := e.m.sd[sp*e.m.nRegions+g.Region(v)]
+	f := e.rng.Float64()
+	var d [3]float64
 	for b := 0; b < 3; b++ {
 		if b == a {
-			p[b] += sign * s * e.rng.OpenFloat64() * (1 - 1e-9)
+			p[b] += sign * 1e-9 * g.H
+			d[b] = sign * f * s * math.Sqrt(2*e.rng.Exp())
 		} else {
 			p[b] += (e.rng.Float64() - 0.5) * g.H * (1 - 1e-9)
+			d[b] = f * s * e.rng.Norm()
 		}
+	}
+	q, w := p, v
+	if out, _ := g.Move(&q, &w, &d, nil); out == space.Done {
+		p, v = q, w
 	}
 	e.mol.Add(p[0], p[1], p[2], int32(v), uint16(sp))
 }

@@ -22,9 +22,13 @@ type recorder struct {
 	// degradation names it. Each site's list is touched only by the shard
 	// that owns the site.
 	held *[][]heldMol
-	tape *Tape // the coordinator's; nil in shards
-	snap *Stream
-	pick []int32 // scratch: molecules chosen in a crowded snapshot
+	// spawnID is the id of the molecule that the site event being fired
+	// releases into the medium (-1 when unknown or new): a volume site
+	// that binds it at once (volumeBind) records it under that id.
+	spawnID int64
+	tape    *Tape // the coordinator's; nil in shards
+	snap    *Stream
+	pick    []int32 // scratch: molecules chosen in a crowded snapshot
 	// tDec is the end time of step tStep on the decimal grid (stepTime).
 	tStep int
 	tDec  float64
@@ -149,10 +153,20 @@ func (r *recorder) release(s, sp int) int64 {
 	return -1
 }
 
+// releasing names the molecule that unbinding u of site s is about to put
+// into the medium (recorder.spawnID), taking it from the site's list.
+func (e *Engine) releasing(s int, u agents.Uni) {
+	e.rec.spawnID = -1
+	if u.Kind == agents.Unbind && u.Species >= 0 {
+		e.rec.spawnID = e.rec.release(s, u.Species)
+	}
+}
+
 // siteFired records the first-order transition u of site s from state
 // from at time t; spawned says that it put a molecule into the medium (the
-// last one of e.mol).
-func (e *Engine) siteFired(s, from int, u agents.Uni, t float64, spawned bool) {
+// last one of e.mol). It returns the id of the molecule the transition
+// released or took (-1 if none or unknown).
+func (e *Engine) siteFired(s, from int, u agents.Uni, t float64, spawned bool) int64 {
 	r := e.rec
 	k := EventTransition
 	sp := u.Species
@@ -161,7 +175,7 @@ func (e *Engine) siteFired(s, from int, u agents.Uni, t float64, spawned bool) {
 	case agents.Unbind:
 		if sp >= 0 {
 			k = EventUnbind
-			id = r.release(s, sp)
+			id = r.spawnID // taken from the site's list before the molecule was placed
 		}
 	case agents.Emit:
 		if sp >= 0 {
@@ -189,11 +203,12 @@ func (e *Engine) siteFired(s, from int, u agents.Uni, t float64, spawned bool) {
 		p, v = [3]float64{e.mol.X[i], e.mol.Y[i], e.mol.Z[i]}, e.mol.Voxel[i]
 	}
 	if !r.wants(k) {
-		return
+		return id
 	}
 	r.buf = append(r.buf, Event{T: t, Kind: k, Molecule: id, X: p[0], Y: p[1], Z: p[2],
 		Species: int16(sp), Site: int32(s), SiteType: int16(e.sites.Type[s]), From: int16(from), To: int16(u.To),
 		Region: int16(e.g.Region(int(v)))})
+	return id
 }
 
 // flushEvents moves the events of the step to the tape: the

@@ -31,6 +31,11 @@ type Model struct {
 	Grid *space.Grid
 	Dt   float64 // ms
 
+	// Warnings name the known Δt biases above BiasTolerance at Dt, each
+	// with the Δt that removes it (docs/accuracy.md); the model runs
+	// regardless.
+	Warnings []string
+
 	// full is Spec with its drugs expanded into baths and scheme
 	// transitions and region tortuosity into D_region (see pharmacology.go);
 	// the model is compiled from it.
@@ -48,6 +53,7 @@ type Model struct {
 	placements  []placement
 	releases    []release
 	bindP       [][][]float64 // [type][state][species*nRegions+region] total hit probability
+	rebindP     [][][]float64 // like bindP: probability that a molecule unbound into that state rebinds at once (Engine.rebind)
 	tileRegions map[string]int
 
 	steps       int
@@ -393,11 +399,17 @@ func (m *Model) chooseDt() error {
 		// maxAutoKappa): κ' grows as √Δt.
 		// A rate that would need a far smaller step than the geometry is
 		// left to the hit-probability check, which names it.
+		geom := dtMax
 		if kp := m.maxKappaPrime(dtMax); kp > maxAutoKappa {
 			dtMax *= math.Max((maxAutoKappa/kp)*(maxAutoKappa/kp), 1e-2)
 		}
+		// Every known bias below BiasTolerance (accuracy.go), within the
+		// same factor of 100 below the geometric choice; beyond it the
+		// warnings say what is left.
+		dtMax = math.Max(math.Min(dtMax, m.accuracyDt(dtMax)), 1e-2*geom)
 		// Round down to a 1-2-5 sequence for readable sample times.
 		m.Dt = niceFloor(dtMax)
+		m.Warnings = m.accuracyWarnings()
 		return nil
 	}
 	if err := positive("run.dt", r.Dt, "ms"); err != nil {
@@ -409,6 +421,7 @@ func (m *Model) chooseDt() error {
 			r.Dt, s*1e3, dmax, limit*1e3, L*1e3, dtMax)
 	}
 	m.Dt = r.Dt
+	m.Warnings = m.accuracyWarnings()
 	return nil
 }
 
@@ -474,15 +487,49 @@ func hitProbability(kon, area, d, dt float64) (p, kappaPrime float64) {
 // hitKappaError explains a membrane binding whose κ' = κΔt/√(2DΔt), with
 // κ = k_on/A and A = h² the tile area, is beyond the range of the
 // hit-probability formula, and gives each change that alone brings κ' to
-// 0.45 (hit probability ≈ 0.5): κ' ∝ √Δt, ∝ k_on and ∝ 1/h², so a shorter
-// step, a slower binding or a coarser voxel (never a finer one) lower it.
-func hitKappaError(path, species, state string, kon, d, dt, h, kp float64) error {
-	const target = 0.45
+// target (0.45, hit probability ≈ 0.5; 0.2 for a binding the site can
+// undo): κ' ∝ √Δt, ∝ k_on and ∝ 1/h², so a shorter step, a slower binding
+// or a coarser voxel (never a finer one) lower it.
+func hitKappaError(path, species, state string, kon, d, dt, h, kp, target float64) error {
 	r := target / kp
 	return fieldErr(path, "binding of %s in state %s has κ' = k_on·√Δt/(h²·√(2D)) = %.3g (k_on = %.3g /M/s, h = %g nm, D = %g µm²/ms, dt = %g ms), "+
 		"above %.1g, beyond which the membrane hit probability formula (Andrews 2009) does not hold; any one of these brings κ' to %.2g: dt ≤ %.3g ms, "+
 		"or a voxel of at least %.3g nm (a coarser voxel: tiles are larger), or a total k_on of at most %.3g /M/s",
 		species, state, kp, kon*Avogadro/1e12, h*1e3, d, dt, maxHitKappa, target, dt*r*r, h*1e3/math.Sqrt(r), kon*Avogadro/1e12*r)
+}
+
+// reversibleHitProbability is κ'·√(2π), the ratio of the binding flux
+// κ·c·Δt per unit area to the mean number of steps crossing it at a
+// uniform concentration c, c·√(2DΔt)/√(2π): the hit probability with which
+// binding would balance unbinding (placed as the time reverse of a
+// crossing step, Engine.spawnAt) in detailed balance at a uniform
+// concentration. Andrews' form (hitProbability), lower by about 1.33κ'
+// relative, is calibrated on the depleted profile next to a membrane that
+// takes up molecules, which is right while there is a net flux onto the
+// sites but makes the bound fraction at equilibrium low by that much. The
+// engine keeps Andrews' form for hits and makes up the difference at
+// unbinding: the molecule rebinds at once with probability
+// 1 − P_Andrews/(κ'·√(2π)) (Engine.rebind), which restores detailed
+// balance, so the equilibrium is exact at any Δt and the flux under
+// depletion stays Andrews'.
+func reversibleHitProbability(kappaPrime float64) float64 {
+	return kappaPrime * math.Sqrt(2*math.Pi)
+}
+
+// unbindsAfterBinding reports whether a binding of species sp from state
+// st of scheme c leads to a state that can unbind sp again.
+func unbindsAfterBinding(c *agents.Compiled, st, sp int) bool {
+	for _, b := range c.Binds[st] {
+		if b.Species != sp {
+			continue
+		}
+		for _, u := range c.Out[b.To] {
+			if u.Kind == agents.Unbind && u.Species == sp {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (m *Model) compileSites() error {
@@ -512,8 +559,10 @@ func (m *Model) compileSites() error {
 		m.schemes = append(m.schemes, c)
 		m.siteTypes = append(m.siteTypes, st)
 		tab := make([][]float64, len(c.States))
+		rebind := make([][]float64, len(c.States))
 		for s := range c.States {
 			tab[s] = make([]float64, ns*nr)
+			rebind[s] = make([]float64, ns*nr)
 			for sp := 0; sp < ns; sp++ {
 				kon := 0.0
 				for _, b := range c.Binds[s] {
@@ -527,17 +576,25 @@ func (m *Model) compileSites() error {
 				for r := 0; r < nr; r++ {
 					d := m.diff[sp*nr+r]
 					pr, kp := hitProbability(kon, area, d, m.Dt)
+					if unbindsAfterBinding(c, s, sp) && pr <= 1 {
+						rebind[s][sp*nr+r] = 1 - pr/reversibleHitProbability(kp)
+					}
 					if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
 						continue // volume sites only: no membrane hits (see compileVolumePlacement)
 					}
 					if kp >= maxHitKappa || pr > 1 {
-						return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp)
+						target := 0.45
+						if unbindsAfterBinding(c, s, sp) {
+							target = 0.2
+						}
+						return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp, target)
 					}
 					tab[s][sp*nr+r] = pr
 				}
 			}
 		}
 		m.bindP = append(m.bindP, tab)
+		m.rebindP = append(m.rebindP, rebind)
 	}
 	for i, pl := range m.full.Placements {
 		p := fmt.Sprintf("placement[%d]", i)

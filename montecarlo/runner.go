@@ -55,6 +55,7 @@ func runOnContext(ctx context.Context, e *Engine, m *Model, seed uint64, rep int
 		return Replicate{}, err
 	}
 	r.Summary = m.Summarise(r.T, r.Rows)
+	m.applyStepPeaks(e.pk, r.Summary)
 	return r, nil
 }
 

@@ -313,6 +313,9 @@ func (e *Engine) stepShards() {
 
 func phaseDiffuse(s *Engine) {
 	s.sh.beginStep()
+	if s.m.pharm.anyVolume {
+		s.countVolume()
+	}
 	s.diffuse()
 }
 

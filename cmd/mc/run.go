@@ -429,6 +429,15 @@ func runRun(ctx context.Context, stdout, stderr io.Writer, f *runFlags, args []s
 	if err := checkOutputSize(&f.output, plan); err != nil {
 		return err
 	}
+	seen := map[string]bool{}
+	for _, c := range plan.Conditions {
+		for _, w := range c.Model.Warnings {
+			if !seen[w] {
+				seen[w] = true
+				fmt.Fprintln(stderr, "warning:", w)
+			}
+		}
+	}
 	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", name)

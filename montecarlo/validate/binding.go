@@ -221,9 +221,10 @@ func closedBoxStationary(r0, l0 int, kv float64) (mean, variance float64) {
 // compared with the exact stationary mean of the closed system; samples are
 // 0.5 ms apart, about four relaxation times. This exercises explicit
 // binding and unbinding together: the hit probability, the unbinding
-// placement and their detailed balance. (The balance is exact only as
-// κ' → 0: at κ' = 0.1 and 0.2 the bound count was measured 0.9% and 2.1%
-// low.) div divides the step (and halves the replicates when > 1).
+// placement and their detailed balance (exact at any κ' since unbinding
+// places molecules as the time reverse of a crossing step; see
+// checkReversibleMembrane for κ' = 0.1 and 0.2). div divides the step (and
+// halves the replicates when > 1).
 func checkClosedBox(seed uint64, div int) []Result {
 	const (
 		lx, lz       = 0.2, 0.05

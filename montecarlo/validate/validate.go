@@ -98,6 +98,11 @@ func Checks() []Check {
 		{Name: "transporter library: pulse vs master equation", Quick: false, Run: checkLibraryPulse},
 		{Name: "events: first passage from a disk and a ball", Quick: false, Run: checkEventFirstPassage},
 		{Name: "events: dwell times of site states", Quick: true, Run: checkDwellTimes},
+		{Name: "volume sites vs exact SSA, crowded site", Quick: true, Run: func(s uint64) []Result { return checkWellMixedCrowded(s, 0.05, 1000) }},
+		{Name: "reversible membrane binding at equilibrium", Quick: false, Run: func(s uint64) []Result { return checkReversibleMembrane(s, 1e-4, 2, 100) }},
+		{Name: "reversible membrane binding at equilibrium dt/4", Quick: false, Run: func(s uint64) []Result { return checkReversibleMembrane(s, 2.5e-5, 2, 100) }},
+		{Name: "volume MM carriers vs exact SSA", Quick: false, Run: func(s uint64) []Result { return checkWellMixedUptake(s, 0.05, 1000) }},
+		{Name: "volume MM carriers vs exact SSA dt/4", Quick: false, Run: func(s uint64) []Result { return checkWellMixedUptake(s, 0.0125, 1000) }},
 	}
 }
 
