@@ -36,7 +36,7 @@ func (m *Model) annotateSummary(rules []summaryRule) {
 		}
 		switch {
 		case strings.HasPrefix(n, "t_peak_"):
-			c.Role, c.Label = RoleTime, "time of the peak of "+strings.TrimPrefix(c.Description, "time of the peak of ")
+			c.Role = RoleTime // labelled below, after the peak it times
 		case strings.HasPrefix(n, "peak_open_"):
 			c.Role, c.Label, c.Species = RoleOccupancy, "peak open "+strings.TrimPrefix(n, "peak_open_"), ""
 			c.SiteType, c.State = strings.TrimPrefix(n, "peak_open_"), "open"
@@ -47,9 +47,11 @@ func (m *Model) annotateSummary(rules []summaryRule) {
 				c.Region = ""
 			}
 		case n == "peak_conc_cleft_uM":
-			c.Role, c.Label, c.Region = RoleConcentration, "peak "+sp0+" in the cleft", "cleft"
-		case n == "decay_tau_ms" || n == "half_clearance_ms":
-			c.Role, c.Label = RoleTime, strings.ReplaceAll(strings.TrimSuffix(n, "_ms"), "_", " ")
+			c.Role, c.Label, c.Region = RoleConcentration, "peak cleft concentration", "cleft"
+		case n == "decay_tau_ms":
+			c.Role, c.Label = RoleTime, "decay time constant (area/peak)"
+		case n == "half_clearance_ms":
+			c.Role, c.Label = RoleTime, "half-clearance time"
 		case strings.HasPrefix(n, "frac_"):
 			what := strings.TrimPrefix(n, "frac_")
 			if len(m.species) > 1 {
@@ -59,13 +61,28 @@ func (m *Model) annotateSummary(rules []summaryRule) {
 					}
 				}
 			}
-			c.Role, c.Label = RoleFraction, "fraction "+strings.ReplaceAll(what, "_", " ")
+			what = strings.ReplaceAll(what, "_", " ")
+			if w, ok := strings.CutSuffix(what, " end"); ok {
+				what = w + " at the end"
+			}
+			c.Role, c.Label = RoleFraction, "fraction "+what
 		case n == "peak_current_pA":
 			c.Role, c.Label, c.Species = RoleCurrent, "peak current", ""
 		case strings.HasSuffix(n, "charge_fC"):
 			c.Role, c.Label, c.Species = RoleCharge, strings.ReplaceAll(strings.TrimSuffix(n, "_fC"), "_", " "), ""
 		default:
 			c.Role, c.Label = RoleOther, strings.ReplaceAll(n, "_", " ")
+		}
+	}
+	// A peak's time is labelled after its peak: "time of peak free glu".
+	labels := map[string]string{}
+	for _, r := range rules {
+		labels[r.col.Name] = r.col.Label
+	}
+	for i := range rules {
+		c := &rules[i].col
+		if what, ok := strings.CutPrefix(c.Name, "t_peak_"); ok {
+			c.Label = "time of " + labels["peak_"+strings.TrimSuffix(what, "_ms")]
 		}
 	}
 }
