@@ -27,14 +27,9 @@ chromium --version
 "$mc" view --preset glutamate-ca1 -o "$work/view-geometry.html" --force
 node "$here/check.mjs" --html "$work/view-geometry.html" --regions psd,post,pre,peri,lateral --species glu --shots "$shots"
 
-# A run with snapshots: from mc run once it records them, until then the
-# fixture of the viewer's tests (the same tables, written from the engine).
+# A run with snapshots, written by mc run.
 rm -rf "$work/view-run"
-if "$mc" run --help | grep -q -- '--snapshots'; then
-  "$mc" run --replicates 2 --set 'run.duration=1 ms' --snapshots 50us --out "$work/view-run" --quiet
-else
-  (cd "$root" && REUPTAKE_VIEW_FIXTURE="$work/view-run" go test ./cmd/mc/internal/view -run '^TestFixtureRun$' -count=1 >/dev/null)
-fi
+"$mc" run --replicates 2 --set 'run.duration=1 ms' --snapshots 50us --out "$work/view-run" --quiet
 "$mc" view "$work/view-run" -o "$work/view-run.html" --force
 node "$here/check.mjs" --html "$work/view-run.html" --run "$work/view-run" --regions psd,post,pre,peri --species glu --shots "$shots"
 echo "screenshots: $shots"
