@@ -13,8 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -101,8 +104,28 @@ func versionText(bi *debug.BuildInfo, ok bool) string {
 	return fmt.Sprintf("mc (reuptake) %s%s\ncommit %s%s\n%s %s/%s\n", batch.Version, module, commit, when, goVersion, runtime.GOOS, runtime.GOARCH)
 }
 
+// selfInterrupting marks, by its annotation, a command that handles
+// SIGINT and SIGTERM itself (stopping cleanly and exiting 130): mc run.
+// Every other command is stopped by main at once with status 130; what
+// they write is atomic or, for mc merge, journalled, so nothing is left
+// half-done.
+const selfInterrupting = "reuptake.handles-signals"
+
 func main() {
-	err := newRootCmd().Execute()
+	root := newRootCmd()
+	var running atomic.Pointer[cobra.Command]
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { running.Store(cmd) }
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		if c := running.Load(); c != nil && c.Annotations[selfInterrupting] != "" {
+			return // the command stops itself
+		}
+		fmt.Fprintf(os.Stderr, "mc: interrupted (%v)\n", s)
+		os.Exit(exitInterrupted)
+	}()
+	err := root.Execute()
 	if err == nil {
 		return
 	}

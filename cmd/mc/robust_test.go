@@ -395,4 +395,27 @@ run:
 			mustMC(t, 0, bin, "status", dir)
 		}
 	})
+
+	t.Run("SIGTERM during another command exits 130", func(t *testing.T) {
+		// mc validate does not handle signals itself: main stops it.
+		cmd := mcCommand(bin, "validate")
+		cmd.Dir = t.TempDir()
+		var e strings.Builder
+		cmd.Stderr = &e
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		if code := cmd.ProcessState.ExitCode(); code != exitInterrupted || !strings.Contains(e.String(), "interrupted") {
+			t.Fatalf("mc validate exited %d after SIGTERM, want %d; stderr:\n%s", code, exitInterrupted, e.String())
+		}
+	})
 }

@@ -171,8 +171,9 @@ func (f *runFlags) mergeDrugs() {
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
-		Use:   "run [model.yaml | --resume RUN_DIR]",
-		Short: "Run a model (default: the built-in CA1 glutamate synapse) and write Parquet results",
+		Annotations: map[string]string{selfInterrupting: "yes"},
+		Use:         "run [model.yaml | --resume RUN_DIR]",
+		Short:       "Run a model (default: the built-in CA1 glutamate synapse) and write Parquet results",
 		Long: `Run simulates every replicate of a model (a YAML file, or a preset) and writes
 timeseries and summary tables as Parquet under --out, then prints a summary
 (mean ± SE over replicates). Results depend only on the model, the seed and the
