@@ -65,6 +65,9 @@ or T suffix.`,
   mc slurm --preset glutamate-ca1 --tasks 16 --time 30 --mem 2G --out run2 --submit`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("replicates") && f.replicates <= 0 {
+				return &exitError{exitUsage, fmt.Errorf("--replicates must be a positive count, got %d (leave it out to use the model's run.replicates)", f.replicates)}
+			}
 			return runSlurm(cmd.OutOrStdout(), cmd.ErrOrStderr(), &f, args)
 		},
 	}

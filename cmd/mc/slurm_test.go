@@ -160,6 +160,7 @@ func TestSlurmFlagErrors(t *testing.T) {
 		{base(append(ok, "--tasks", "2", "--partition", "a b")...), "--partition \"a b\""},
 		{base(append(ok, "--tasks", "2", "--job-name", "x\ny")...), "--job-name"},
 		{base(append(ok, "--tasks", "2", "--replicates", "-4")...), "--replicates must be a positive count"},
+		{base(append(ok, "--tasks", "2", "--replicates", "0")...), "--replicates must be a positive count"},
 		{base(append(ok, "--tasks", "2", "--replicates-per-part", "0")...), "--replicates-per-part must be a positive count"},
 		{base(append(ok, "--tasks", "2", "--workers", "-1")...), "--workers must be a positive count"},
 		{append([]string{"slurm", "--out", filepath.Join(t.TempDir(), "with space")}, append(ok, "--tasks", "2")...), "cannot carry this path"},
