@@ -4,11 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
-	"slices"
 	"sort"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -135,20 +131,7 @@ func addHistogram(pl *plot.Plot, s analysis.EventSummary, i int, legend bool) er
 
 // SaveEvents draws the event panels into path (.png, .svg or .pdf).
 func SaveEvents(data []analysis.EventSummary, path string, panels []string, opts Options) error {
-	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-	if !slices.Contains(Formats, format) {
-		return fmt.Errorf("figure: %s: unknown format %q (want .png, .svg or .pdf)", path, filepath.Ext(path))
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("figure: %w", err)
-	}
-	if err := WriteEvents(f, format, data, panels, opts); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return save(path, func(w io.Writer, format string) error { return WriteEvents(w, format, data, panels, opts) })
 }
 
 // WriteEvents draws the event panels to w in format.

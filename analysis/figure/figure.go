@@ -19,7 +19,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -37,6 +36,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/reuptake/reuptake/analysis"
+	"github.com/reuptake/reuptake/montecarlo/atomicfile"
 	"github.com/reuptake/reuptake/montecarlo/results"
 )
 
@@ -91,22 +91,19 @@ var Palette = []color.NRGBA{
 var Formats = []string{"png", "svg", "pdf"}
 
 // Save draws the figure of ds into path; the format is the extension
-// (.png, .svg or .pdf).
+// (.png, .svg or .pdf). The file appears whole or not at all.
 func Save(ds *analysis.Dataset, path string, opts Options) error {
+	return save(path, func(w io.Writer, format string) error { return Write(w, format, ds, opts) })
+}
+
+// save writes a figure into path, in the format its extension names,
+// through a temporary file renamed into place.
+func save(path string, write func(w io.Writer, format string) error) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if !slices.Contains(Formats, format) {
 		return fmt.Errorf("figure: %s: unknown format %q (want .png, .svg or .pdf)", path, filepath.Ext(path))
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("figure: %w", err)
-	}
-	if err := Write(f, format, ds, opts); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return write(w, format) })
 }
 
 // Write draws the figure of ds to w in format ("png", "svg" or "pdf").

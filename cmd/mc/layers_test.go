@@ -36,7 +36,7 @@ var importGraph = map[string][]string{
 	"montecarlo/batch":      {"montecarlo", "montecarlo/results", "montecarlo/atomicfile"},
 	"analysis":              {"montecarlo/results"},
 	"analysis/analysistest": {"montecarlo/results"},
-	"analysis/figure":       {"analysis", "montecarlo/results"},
+	"analysis/figure":       {"analysis", "montecarlo/results", "montecarlo/atomicfile"},
 	// The viewer rebuilds a model's geometry and reads a run's tables.
 	"cmd/mc/internal/view": {"space", "montecarlo", "montecarlo/modelfile", "montecarlo/results", "montecarlo/batch"},
 }
