@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -106,8 +107,14 @@ func sweptColumn(key string, vals []string) (results.Field, []results.Value) {
 }
 
 // writeConditions writes the conditions table of plan into dir; sweeps are
-// the --sweep flags the plan was built from.
+// the --sweep flags the plan was built from. A run that already has the
+// table keeps it: it was written from the same plan (batch.Prepare checked
+// the plan against the run's manifest), and a resume from the run
+// directory alone (mc run --resume DIR) no longer has the --sweep flags.
 func writeConditions(dir string, plan batch.Plan, sweeps []string) error {
+	if _, err := os.Stat(conditionsPath(dir)); err == nil {
+		return nil
+	}
 	names, sets, err := conditions(sweeps)
 	if err != nil {
 		return err
