@@ -184,6 +184,22 @@ func nonNegative(path string, v float64, unit string) error {
 	return nil
 }
 
+// Regions are the names of the volume and membrane regions the geometry
+// builds (see the VolumeRegions and MembraneRegions methods of the space
+// specs), known without building the grid; both are nil for an unknown
+// kind.
+func (g GeometrySpec) Regions() (volume, membrane []string) {
+	switch g.Kind {
+	case "cleft":
+		return g.Cleft.VolumeRegions(), g.Cleft.MembraneRegions()
+	case "box":
+		return g.Box.VolumeRegions(), g.Box.MembraneRegions()
+	case "mask":
+		return g.Mask.VolumeRegions(), g.Mask.MembraneRegions()
+	}
+	return nil, nil
+}
+
 func (m *Model) buildGeometry() error {
 	g := m.Spec.Geometry
 	var err error

@@ -495,7 +495,7 @@ func (d *decoder) geometry(f field) montecarlo.GeometrySpec {
 		d.missing(fs, "size", "three lengths [x, y, z], e.g. [1 um, 1 um, 0.5 um]")
 	}
 	if af, ok := fs.m["absorbing"]; ok {
-		faces := []string{"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"}
+		faces := space.BoxFaces()
 		got := d.names(af)
 		if len(got) == 1 && (got[0] == "all" || got[0] == "none") {
 			if got[0] == "all" {
@@ -1207,27 +1207,6 @@ func (d *decoder) run(f field) montecarlo.RunSpec {
 	return r
 }
 
-// Region names of the builders, for early checks with suggestions.
-func volumeRegions(kind string) []string {
-	switch kind {
-	case "cleft":
-		return []string{space.RegionCleft, space.RegionPerisynaptic, space.RegionExtrasynaptic}
-	case "box":
-		return []string{"box"}
-	}
-	return nil
-}
-
-func membraneRegions(kind string) []string {
-	switch kind {
-	case "cleft":
-		return []string{space.TilePSD, space.TilePost, space.TilePre, space.TilePeri, space.TileLateral}
-	case "box":
-		return []string{"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"}
-	}
-	return nil
-}
-
 // checkRefs checks the names that refer to other parts of the model, so
 // that several mistakes are reported at once, each with a suggestion.
 func (d *decoder) checkRefs(s *montecarlo.Spec) {
@@ -1248,10 +1227,7 @@ func (d *decoder) checkRefs(s *montecarlo.Spec) {
 		}
 		d.errPath(path, "unknown %s %q%s (%s: %s)", what, name, suggest(name, known), plural, quoteList(known))
 	}
-	vol, mem := volumeRegions(s.Geometry.Kind), membraneRegions(s.Geometry.Kind)
-	if s.Geometry.Kind == "mask" {
-		vol, mem = maskRegions(s.Geometry.Mask)
-	}
+	vol, mem := s.Geometry.Regions()
 	for i, sp := range s.Species {
 		for _, r := range sortedKeys(sp.DRegion) {
 			if vol != nil && !slices.Contains(vol, r) {
