@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -16,6 +17,12 @@ import (
 type FieldError struct {
 	Path string
 	Msg  string
+	// Name and Known are set for a name that refers to nothing (an
+	// unknown site type, state, species, region, drug): the name as given
+	// and the names it could have been, for a caller that suggests the
+	// nearest. Msg already names and lists them.
+	Name  string
+	Known []string
 }
 
 func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
@@ -123,11 +130,18 @@ const (
 )
 
 // NewModel validates s and compiles it. Errors are *FieldError (or wrap
-// one) naming the field and the expected value.
+// one) naming the field and the expected value; where s has several
+// independent mistakes (unknown names, or mistakes in diffusion, sites,
+// releases and run times), the error joins them all (errors.Join), one
+// *FieldError each, in the order of the Spec's fields.
 func NewModel(s Spec) (*Model, error) {
 	m := &Model{Spec: s, full: s}
+	// The geometry first: the names checked next refer to its regions.
 	if err := m.buildGeometry(); err != nil {
 		return nil, err
+	}
+	if errs := checkRefs(s); len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := m.expand(); err != nil {
 		return nil, err
@@ -138,17 +152,17 @@ func NewModel(s Spec) (*Model, error) {
 	if err := m.chooseDt(); err != nil {
 		return nil, err
 	}
-	if err := m.compileDiffusion(); err != nil {
-		return nil, err
+	// Diffusion, sites, releases and the run's times need only the
+	// species and Δt: check them all, so that their mistakes are reported
+	// together.
+	var errs []error
+	for _, stage := range []func() error{m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
+		if err := stage(); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if err := m.compileSites(); err != nil {
-		return nil, err
-	}
-	if err := m.compileReleases(); err != nil {
-		return nil, err
-	}
-	if err := m.compileRun(); err != nil {
-		return nil, err
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := m.compileProbes(); err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -65,13 +66,48 @@ func (s *Source) Locate(err error) error {
 	if err == nil {
 		return nil
 	}
-	var fe *montecarlo.FieldError
-	if !errors.As(err, &fe) {
-		return ErrorList{{Pos: Pos{File: s.Filename}, Msg: err.Error(), Err: err}}
+	var list ErrorList
+	for _, e := range splitJoined(err) {
+		var fe *montecarlo.FieldError
+		if !errors.As(e, &fe) {
+			list = append(list, &Error{Pos: Pos{File: s.Filename}, Msg: e.Error(), Err: e})
+			continue
+		}
+		path := s.refine(fe.Path, fe.Msg)
+		p, _ := s.Pos(path)
+		list = append(list, &Error{Pos: p, Path: path, Msg: withSuggestion(fe), Err: e})
 	}
-	path := s.refine(fe.Path, fe.Msg)
-	p, _ := s.Pos(path)
-	return ErrorList{{Pos: p, Path: path, Msg: fe.Msg, Err: err}}
+	return list
+}
+
+// splitJoined returns the errors an errors.Join joined (recursively), or
+// err alone.
+func splitJoined(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, splitJoined(e)...)
+	}
+	return out
+}
+
+// withSuggestion is the message of fe with, for an unknown name, the
+// nearest known name suggested right after the quoted name.
+func withSuggestion(fe *montecarlo.FieldError) string {
+	if fe.Name == "" {
+		return fe.Msg
+	}
+	q := strconv.Quote(fe.Name)
+	i := strings.Index(fe.Msg, q)
+	sg := suggest(fe.Name, fe.Known)
+	if i < 0 || sg == "" {
+		return fe.Msg + sg
+	}
+	i += len(q)
+	return fe.Msg[:i] + sg + fe.Msg[i:]
 }
 
 var (
@@ -191,9 +227,9 @@ func readYAML(file string, data []byte) (root *yaml.Node, e *Error) {
 // see Set) to the YAML tree before decoding, and returns the Spec and its
 // Source. Errors are an ErrorList of up to about ten problems, each
 // "file:line:col: path: message" (or "--set key=value: path: message"
-// for a problem in an override). Decode checks syntax, units, required
-// fields and names that refer to each other; montecarlo.NewModel (see
-// Compile) does the rest.
+// for a problem in an override). Decode checks syntax, units and required
+// fields; montecarlo.NewModel (see Compile) checks the names that refer to
+// each other and the rest, and Compile places each of its errors.
 func Decode(filename string, data []byte, overrides []string) (montecarlo.Spec, *Source, error) {
 	src := &Source{Filename: filename, data: append([]byte(nil), data...), overrides: append([]string(nil), overrides...), pos: map[string]Pos{}}
 	root, e := readYAML(filename, data)
