@@ -95,18 +95,27 @@ func splitJoined(err error) []error {
 }
 
 // withSuggestion is the message of fe with, for an unknown name, the
-// nearest known name suggested right after the quoted name.
+// nearest known name suggested before the parenthesis that lists the
+// known names: `unknown state "X" (did you mean "O"?) (states: C0, O)`.
 func withSuggestion(fe *montecarlo.FieldError) string {
-	if fe.Name == "" {
+	sg := ""
+	if fe.Name != "" {
+		sg = suggest(fe.Name, fe.Known)
+	}
+	if sg == "" {
 		return fe.Msg
 	}
 	q := strconv.Quote(fe.Name)
 	i := strings.Index(fe.Msg, q)
-	sg := suggest(fe.Name, fe.Known)
-	if i < 0 || sg == "" {
+	if i < 0 {
 		return fe.Msg + sg
 	}
 	i += len(q)
+	if j := strings.Index(fe.Msg[i:], " ("); j >= 0 {
+		i += j
+	} else {
+		i = len(fe.Msg)
+	}
 	return fe.Msg[:i] + sg + fe.Msg[i:]
 }
 
