@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -278,10 +279,7 @@ func (m *Model) compileSpecies() error {
 		if err := positive(p+".D", sp.D, "µm²/ms"); err != nil {
 			return err
 		}
-		for r, d := range sp.DRegion {
-			if m.regionIndex(r) < 0 {
-				return fieldErr(p+".D_region."+r, "no volume region %q in the geometry (regions: %s)", r, strings.Join(m.Grid.RegionNames(), ", "))
-			}
+		for r, d := range sp.DRegion { // names checked by checkRefs
 			if err := positive(p+".D_region."+r, d, "µm²/ms"); err != nil {
 				return err
 			}
@@ -479,10 +477,7 @@ func (m *Model) compileDiffusion() error {
 	}
 	for i, dg := range m.full.Degradations {
 		p := fmt.Sprintf("degradation[%d]", i)
-		sp := m.speciesIndex(dg.Species)
-		if sp < 0 {
-			return fieldErr(p+".species", "unknown species %q (species: %s)", dg.Species, strings.Join(m.species, ", "))
-		}
+		sp := m.speciesIndex(dg.Species) // species and region checked by checkRefs
 		if err := positive(p+".rate", dg.Rate, "1/ms"); err != nil {
 			return err
 		}
@@ -495,9 +490,6 @@ func (m *Model) compileDiffusion() error {
 			q := 1 - m.degradeP[sp*nr+r]
 			m.degradeP[sp*nr+r] = 1 - q*math.Exp(-dg.Rate*m.Dt)
 			m.anyDegrade = true
-		}
-		if dg.Region != "" && m.regionIndex(dg.Region) < 0 {
-			return fieldErr(p+".region", "no volume region %q (regions: %s)", dg.Region, strings.Join(m.Grid.RegionNames(), ", "))
 		}
 	}
 	return nil
@@ -628,10 +620,7 @@ func (m *Model) compileSites() error {
 	}
 	for i, pl := range m.full.Placements {
 		p := fmt.Sprintf("placement[%d]", i)
-		st, ok := names[pl.Site]
-		if !ok {
-			return fieldErr(p+".site", "unknown site type %q (site types: %s)", pl.Site, strings.Join(keys(names), ", "))
-		}
+		st := names[pl.Site] // site type and state checked by checkRefs
 		if m.isVolumePlacement(pl) {
 			if err := m.compileVolumePlacement(p, pl, st); err != nil {
 				return err
@@ -666,15 +655,7 @@ func (m *Model) compileSites() error {
 		}
 		state := m.schemes[st].Initial
 		if pl.State != "" {
-			state = -1
-			for k, sname := range m.schemes[st].States {
-				if sname == pl.State {
-					state = k
-				}
-			}
-			if state < 0 {
-				return fieldErr(p+".state", "unknown state %q of %s (states: %s)", pl.State, pl.Site, strings.Join(m.schemes[st].States, ", "))
-			}
+			state = slices.Index(m.schemes[st].States, pl.State)
 		}
 		m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state, region: pl.Region, index: i, equil: m.equilibrium(st, pl.State)})
 	}
@@ -702,10 +683,7 @@ func keys[V any](m map[string]V) []string {
 func (m *Model) compileReleases() error {
 	for i, r := range m.full.Releases {
 		p := fmt.Sprintf("release[%d]", i)
-		sp := m.speciesIndex(r.Species)
-		if sp < 0 {
-			return fieldErr(p+".species", "unknown species %q (species: %s)", r.Species, strings.Join(m.species, ", "))
-		}
+		sp := m.speciesIndex(r.Species) // checked by checkRefs
 		if err := nonNegative(p+".molecules", r.N, "molecules"); err != nil {
 			return err
 		}
