@@ -264,54 +264,52 @@ func (m *Model) compileSpecies() error {
 	if len(m.full.Species) == 0 {
 		return fieldErr("species", "the model needs at least one diffusing species")
 	}
-	if len(m.full.Species) > 64 {
-		return fieldErr("species", "at most 64 diffusing species are supported")
+	if len(m.full.Species) > agents.MaxSpecies {
+		return fieldErr("species", "at most %d diffusing species are supported, got %d", agents.MaxSpecies, len(m.full.Species))
+	}
+	// Every species and bath is checked: their mistakes are reported
+	// together.
+	var errs []error
+	check := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	for i, sp := range m.full.Species {
 		p := fmt.Sprintf("species[%d]", i)
 		if !validName(sp.Name) {
-			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", sp.Name)
+			check(fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", sp.Name))
+		} else if prev, dup := seen[sp.Name]; dup {
+			check(fieldErr(p+".name", "%q is already defined at %s", sp.Name, prev))
+		} else {
+			seen[sp.Name] = p
 		}
-		if prev, dup := seen[sp.Name]; dup {
-			return fieldErr(p+".name", "%q is already defined at %s", sp.Name, prev)
-		}
-		seen[sp.Name] = p
-		if err := positive(p+".D", sp.D, "µm²/ms"); err != nil {
-			return err
-		}
-		for r, d := range sp.DRegion { // names checked by checkRefs
-			if err := positive(p+".D_region."+r, d, "µm²/ms"); err != nil {
-				return err
-			}
+		check(positive(p+".D", sp.D, "µm²/ms"))
+		for _, r := range keys(sp.DRegion) { // names checked by checkRefs
+			check(positive(p+".D_region."+r, sp.DRegion[r], "µm²/ms"))
 		}
 		m.species = append(m.species, sp.Name)
 	}
 	for i, b := range m.full.Baths {
 		p := fmt.Sprintf("baths[%d]", i)
 		if !validName(b.Name) {
-			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", b.Name)
+			check(fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", b.Name))
+		} else if prev, dup := seen[b.Name]; dup {
+			check(fieldErr(p+".name", "%q is already defined at %s", b.Name, prev))
+		} else {
+			seen[b.Name] = p
 		}
-		if prev, dup := seen[b.Name]; dup {
-			return fieldErr(p+".name", "%q is already defined at %s", b.Name, prev)
-		}
-		seen[b.Name] = p
-		if err := nonNegative(p+".concentration", b.Conc, "a concentration (e.g. 1 uM)"); err != nil {
-			return err
-		}
+		check(nonNegative(p+".concentration", b.Conc, "a concentration (e.g. 1 uM)"))
 		for k, st := range b.Schedule {
 			q := fmt.Sprintf("%s.schedule[%d]", p, k)
-			if err := nonNegative(q+".t", st.T, "ms"); err != nil {
-				return err
-			}
+			check(nonNegative(q+".t", st.T, "ms"))
 			if k > 0 && !(st.T > b.Schedule[k-1].T) {
-				return fieldErr(q+".t", "schedule times must be strictly ascending, got %g ms after %g ms", st.T, b.Schedule[k-1].T)
+				check(fieldErr(q+".t", "schedule times must be strictly ascending, got %g ms after %g ms", st.T, b.Schedule[k-1].T))
 			}
-			if err := nonNegative(q+".concentration", st.Conc, "a concentration (e.g. 1 uM)"); err != nil {
-				return err
-			}
+			check(nonNegative(q+".concentration", st.Conc, "a concentration (e.g. 1 uM)"))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func validName(s string) bool {

@@ -26,6 +26,12 @@ func TestNewModelJoinsFieldErrors(t *testing.T) {
 		}, []string{"species[0].D_region.clft", "placement[1].site", "placement[2].state"},
 			[]string{`no volume region "clft" in a cleft geometry (regions: cleft, perisynaptic, extrasynaptic)`,
 				`unknown site type "w" (site types: r, v)`, `unknown state "RX" (states: `}},
+		{"species and baths", func(s *Spec) {
+			s.Species[0].D = -1
+			s.Species = append(s.Species, SpeciesSpec{Name: "glu", D: 0.3})
+			s.Baths[0].Conc = -1
+		}, []string{"species[0].D", "species[1].name", "baths[0].concentration"},
+			[]string{"must be a positive number", `"glu" is already defined at species[0]`, "must be a non-negative number"}},
 		{"sites, release and run", func(s *Spec) {
 			s.Placements[0].Count = 1 << 20
 			s.Releases = []ReleaseSpec{{Release: agents.Release{Species: "glu", At: [3]float64{0, 0, 0.05}, N: 10}}}

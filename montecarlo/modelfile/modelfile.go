@@ -127,7 +127,8 @@ var (
 
 // refine narrows a FieldError path using its message: montecarlo reports
 // scheme errors at "sites[i].scheme" and geometry errors at "geometry",
-// with the transition or field named in the text.
+// with the transition or field named in the text. (Unknown states and
+// species never reach here: NewModel reports them at their field.)
 func (s *Source) refine(path, msg string) string {
 	try := func(p string) bool { _, ok := s.pos[p]; return ok }
 	var narrow string
@@ -138,7 +139,7 @@ func (s *Source) refine(path, msg string) string {
 			tp := fmt.Sprintf("%s.transitions[%d]", path, k-1)
 			narrow = tp
 			for _, c := range []struct{ re, field string }{
-				{`from-state`, "from"}, {`to-state`, "to"}, {`rate must`, "rate"},
+				{`rate must`, "rate"},
 				{`species|not a clamped bath`, "species"},
 			} {
 				if regexp.MustCompile(c.re).MatchString(msg) && try(tp+"."+c.field) {
@@ -159,10 +160,6 @@ func (s *Source) refine(path, msg string) string {
 					}
 				}
 			}
-		} else if regexp.MustCompile(`^initial state`).MatchString(msg) {
-			narrow = path + ".initial"
-		} else if regexp.MustCompile(`^conducting state`).MatchString(msg) {
-			narrow = path + ".conducting"
 		} else if regexp.MustCompile(`^(state .* is defined twice|state \d+ has an empty name|scheme has no states|states .* cannot be reached)`).MatchString(msg) {
 			narrow = path + ".states"
 		}
