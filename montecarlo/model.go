@@ -158,9 +158,7 @@ func NewModel(s Spec) (*Model, error) {
 	// together.
 	var errs []error
 	for _, stage := range []func() error{m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
-		if err := stage(); err != nil {
-			errs = append(errs, err)
-		}
+		errs = appendFlat(errs, stage())
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -183,6 +181,23 @@ func NewModel(s Spec) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// appendFlat appends err to errs, or the errors it joins (errors.Join),
+// recursively, so that a joined error of NewModel lists every FieldError
+// at its first level.
+func appendFlat(errs []error, err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return errs
+	}
+	for _, e := range j.Unwrap() {
+		errs = appendFlat(errs, e)
+	}
+	return errs
 }
 
 func positive(path string, v float64, unit string) error {
@@ -473,11 +488,13 @@ func (m *Model) compileDiffusion() error {
 			m.sd[sp*nr+r] = math.Sqrt(2 * d * m.Dt)
 		}
 	}
+	var errs []error // every degradation's mistake, reported together
 	for i, dg := range m.full.Degradations {
 		p := fmt.Sprintf("degradation[%d]", i)
 		sp := m.speciesIndex(dg.Species) // species and region checked by checkRefs
 		if err := positive(p+".rate", dg.Rate, "1/ms"); err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		for r := 0; r < nr; r++ {
 			if dg.Region != "" && m.Grid.RegionNames()[r] != dg.Region {
@@ -490,7 +507,7 @@ func (m *Model) compileDiffusion() error {
 			m.anyDegrade = true
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // hitProbability is the probability that a molecule crossing a tile with
@@ -678,78 +695,89 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
+// compileReleases compiles every release; the mistakes of all of them are
+// reported together.
 func (m *Model) compileReleases() error {
+	var errs []error
 	for i, r := range m.full.Releases {
-		p := fmt.Sprintf("release[%d]", i)
-		sp := m.speciesIndex(r.Species) // checked by checkRefs
-		if err := nonNegative(p+".molecules", r.N, "molecules"); err != nil {
+		if err := m.compileRelease(i, r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// compileRelease compiles release i.
+func (m *Model) compileRelease(i int, r ReleaseSpec) error {
+	p := fmt.Sprintf("release[%d]", i)
+	sp := m.speciesIndex(r.Species) // checked by checkRefs
+	if err := nonNegative(p+".molecules", r.N, "molecules"); err != nil {
+		return err
+	}
+	if r.N > 1e8 {
+		return fieldErr(p+".molecules", "%g molecules per event is more than the 1e8 supported", r.N)
+	}
+	if r.Dist == agents.Gaussian {
+		if err := nonNegative(p+".cv", r.CV, "a fraction"); err != nil {
 			return err
 		}
-		if r.N > 1e8 {
-			return fieldErr(p+".molecules", "%g molecules per event is more than the 1e8 supported", r.N)
-		}
-		if r.Dist == agents.Gaussian {
-			if err := nonNegative(p+".cv", r.CV, "a fraction"); err != nil {
-				return err
-			}
-		}
-		prob := r.Probability
-		if prob == 0 {
-			prob = 1
-		}
-		if math.IsNaN(prob) || prob < 0 || prob > 1 {
-			return fieldErr(p+".probability", "must be in (0, 1], got %v", r.Probability)
-		}
-		rel := r.Release
-		rel.Probability = prob
-		queued := r.Sites != nil || r.Spontaneous != 0 || r.Pore != 0
-		if queued {
-			if err := nonNegative(p+".spontaneous", r.Spontaneous, "1/ms"); err != nil {
-				return err
-			}
-			if err := nonNegative(p+".pore", r.Pore, "ms"); err != nil {
-				return err
-			}
-		}
-		if len(rel.Times) == 0 && !(queued && r.Spontaneous > 0) {
-			rel.Times = []float64{0}
-		}
-		for k, t := range rel.Times {
-			if err := nonNegative(fmt.Sprintf("%s.times[%d]", p, k), t, "ms"); err != nil {
-				return err
-			}
-			if k > 0 && t < rel.Times[k-1] {
-				return fieldErr(p+".times", "must be in ascending order")
-			}
-		}
-		at := r.At
-		if r.AtCleft {
-			if m.Spec.Geometry.Kind != "cleft" {
-				return fieldErr(p+".at", "\"cleft\" needs a cleft geometry; give a point")
-			}
-			// Just inside the presynaptic membrane, a hair below the face.
-			at = [3]float64{0, 0, m.Spec.Geometry.Cleft.Width/2 - 1e-6}
-		}
-		if queued && r.Sites != nil {
-			c, err := m.compileReleaseSites(p, r)
-			if err != nil {
-				return err
-			}
-			c.species, c.rel = sp, rel
-			m.releases = append(m.releases, c)
-			continue
-		}
-		v, ok := m.Grid.Locate(at)
-		if !ok || m.Grid.Kind(v) != space.Free {
-			return fieldErr(p+".at", "release point (%g, %g, %g) µm is not in the extracellular space", at[0], at[1], at[2])
-		}
-		c := release{species: sp, voxel: int32(v), at: at, rel: rel}
-		if queued {
-			c.queued, c.spontaneous, c.pore = true, r.Spontaneous, r.Pore
-			c.sites = []relSite{{at: at, voxel: int32(v)}}
-		}
-		m.releases = append(m.releases, c)
 	}
+	prob := r.Probability
+	if prob == 0 {
+		prob = 1
+	}
+	if math.IsNaN(prob) || prob < 0 || prob > 1 {
+		return fieldErr(p+".probability", "must be in (0, 1], got %v", r.Probability)
+	}
+	rel := r.Release
+	rel.Probability = prob
+	queued := r.Sites != nil || r.Spontaneous != 0 || r.Pore != 0
+	if queued {
+		if err := nonNegative(p+".spontaneous", r.Spontaneous, "1/ms"); err != nil {
+			return err
+		}
+		if err := nonNegative(p+".pore", r.Pore, "ms"); err != nil {
+			return err
+		}
+	}
+	if len(rel.Times) == 0 && !(queued && r.Spontaneous > 0) {
+		rel.Times = []float64{0}
+	}
+	for k, t := range rel.Times {
+		if err := nonNegative(fmt.Sprintf("%s.times[%d]", p, k), t, "ms"); err != nil {
+			return err
+		}
+		if k > 0 && t < rel.Times[k-1] {
+			return fieldErr(p+".times", "must be in ascending order")
+		}
+	}
+	at := r.At
+	if r.AtCleft {
+		if m.Spec.Geometry.Kind != "cleft" {
+			return fieldErr(p+".at", "\"cleft\" needs a cleft geometry; give a point")
+		}
+		// Just inside the presynaptic membrane, a hair below the face.
+		at = [3]float64{0, 0, m.Spec.Geometry.Cleft.Width/2 - 1e-6}
+	}
+	if queued && r.Sites != nil {
+		c, err := m.compileReleaseSites(p, r)
+		if err != nil {
+			return err
+		}
+		c.species, c.rel = sp, rel
+		m.releases = append(m.releases, c)
+		return nil
+	}
+	v, ok := m.Grid.Locate(at)
+	if !ok || m.Grid.Kind(v) != space.Free {
+		return fieldErr(p+".at", "release point (%g, %g, %g) µm is not in the extracellular space", at[0], at[1], at[2])
+	}
+	c := release{species: sp, voxel: int32(v), at: at, rel: rel}
+	if queued {
+		c.queued, c.spontaneous, c.pore = true, r.Spontaneous, r.Pore
+		c.sites = []relSite{{at: at, voxel: int32(v)}}
+	}
+	m.releases = append(m.releases, c)
 	return nil
 }
 

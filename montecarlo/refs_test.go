@@ -32,6 +32,13 @@ func TestNewModelJoinsFieldErrors(t *testing.T) {
 			s.Baths[0].Conc = -1
 		}, []string{"species[0].D", "species[1].name", "baths[0].concentration"},
 			[]string{"must be a positive number", `"glu" is already defined at species[0]`, "must be a non-negative number"}},
+		{"two releases", func(s *Spec) {
+			s.Releases = []ReleaseSpec{
+				{Release: agents.Release{Species: "glu", At: [3]float64{0, 0, 0.05}, N: 10}},
+				{Release: agents.Release{Species: "glu", N: 10, Probability: 2}},
+			}
+		}, []string{"release[0].at", "release[1].probability"},
+			[]string{"not in the extracellular space", "must be in (0, 1]"}},
 		{"sites, release and run", func(s *Spec) {
 			s.Placements[0].Count = 1 << 20
 			s.Releases = []ReleaseSpec{{Release: agents.Release{Species: "glu", At: [3]float64{0, 0, 0.05}, N: 10}}}
