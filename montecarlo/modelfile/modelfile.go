@@ -68,6 +68,10 @@ func (s *Source) Locate(err error) error {
 	}
 	var list ErrorList
 	for _, e := range splitJoined(err) {
+		if len(list) == maxErrors { // as Decode
+			list = append(list, &Error{Pos: Pos{File: s.Filename}, Msg: "too many errors; stopping here"})
+			break
+		}
 		var fe *montecarlo.FieldError
 		if !errors.As(e, &fe) {
 			list = append(list, &Error{Pos: Pos{File: s.Filename}, Msg: e.Error(), Err: e})

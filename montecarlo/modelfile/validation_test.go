@@ -73,3 +73,24 @@ func TestAllErrorsReported(t *testing.T) {
 		})
 	}
 }
+
+// TestCompileErrorsCapped: like Decode, Compile lists at most maxErrors
+// problems and then says it stopped.
+func TestCompileErrorsCapped(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 2*maxErrors; i++ {
+		fmt.Fprintf(&b, "  - site: nope%d\n    region: psd\n    count: 1\n", i)
+	}
+	text := strings.Replace(smallModel(), "placement:\n", "placement:\n"+b.String(), 1)
+	_, err := LoadBytes("m.yaml", []byte(text))
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != maxErrors+1 || !strings.Contains(list[maxErrors].Msg, "too many errors") {
+		t.Fatalf("got %d errors:\n%v", len(list), err)
+	}
+	for i, e := range list[:maxErrors] {
+		line, col := where(t, text, fmt.Sprintf("site: nope%d\n", i), fmt.Sprintf("nope%d", i))
+		if want := fmt.Sprintf("m.yaml:%d:%d: placement[%d].site: unknown site type", line, col, i); !strings.HasPrefix(e.Error(), want) {
+			t.Errorf("error %d: got %q, want %q...", i, e, want)
+		}
+	}
+}
