@@ -575,104 +575,20 @@ func (m *Model) compileSites() error {
 		bath[b.Name] = b.Conc
 	}
 	names := map[string]int{}
-	ns, nr := len(m.species), m.nRegions
-	area := m.Grid.TileArea()
+	// Every site type's mistakes are reported together; placements need
+	// the compiled schemes, so they are checked only when all compiled.
+	var errs []error
 	for i, st := range m.full.SiteTypes {
-		p := fmt.Sprintf("sites[%d]", i)
-		if !validName(st.Name) {
-			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", st.Name)
-		}
-		if _, dup := names[st.Name]; dup {
-			return fieldErr(p+".name", "site type %q is defined twice", st.Name)
-		}
-		names[st.Name] = i
-		if err := nonNegative(p+".conductance", st.Conductance, "pS"); err != nil {
-			return err
-		}
-		c, err := st.Scheme.Compile(m.species, bath)
-		if err != nil {
-			return fieldErr(p+".scheme", "%v", err)
-		}
-		m.schemes = append(m.schemes, c)
-		m.siteTypes = append(m.siteTypes, st)
-		tab := make([][]float64, len(c.States))
-		rebind := make([][]float64, len(c.States))
-		for s := range c.States {
-			tab[s] = make([]float64, ns*nr)
-			rebind[s] = make([]float64, ns*nr)
-			for sp := 0; sp < ns; sp++ {
-				kon := 0.0
-				for _, b := range c.Binds[s] {
-					if b.Species == sp {
-						kon += b.KOn
-					}
-				}
-				if kon == 0 {
-					continue
-				}
-				for r := 0; r < nr; r++ {
-					d := m.diff[sp*nr+r]
-					pr, kp := hitProbability(kon, area, d, m.Dt)
-					if unbindsAfterBinding(c, s, sp) && pr <= 1 {
-						rebind[s][sp*nr+r] = 1 - pr/reversibleHitProbability(kp)
-					}
-					if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
-						continue // volume sites only: no membrane hits (see compileVolumePlacement)
-					}
-					if kp >= maxHitKappa || pr > 1 {
-						target := 0.45
-						if unbindsAfterBinding(c, s, sp) {
-							target = 0.2
-						}
-						return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp, target)
-					}
-					tab[s][sp*nr+r] = pr
-				}
-			}
-		}
-		m.bindP = append(m.bindP, tab)
-		m.rebindP = append(m.rebindP, rebind)
+		errs = appendFlat(errs, m.compileSiteType(i, st, bath, names))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	for i, pl := range m.full.Placements {
-		p := fmt.Sprintf("placement[%d]", i)
-		st := names[pl.Site] // site type and state checked by checkRefs
-		if m.isVolumePlacement(pl) {
-			if err := m.compileVolumePlacement(p, pl, st); err != nil {
-				return err
-			}
-			continue
-		}
-		reg, ok := m.tileRegions[pl.Region]
-		if !ok {
-			return fieldErr(p+".region", "no membrane region %q in the geometry (regions: %s)", pl.Region, strings.Join(m.Grid.TileRegions(), ", "))
-		}
-		var tiles []int32
-		for t, tl := range m.Grid.Tiles() {
-			if int(tl.Region) == reg {
-				tiles = append(tiles, int32(t))
-			}
-		}
-		n := pl.Count
-		if n < 0 {
-			return fieldErr(p+".count", "must be a non-negative number of sites, got %d", n)
-		}
-		if n == 0 {
-			if err := positive(p+".density", pl.Density, "sites per µm² (or give count)"); err != nil {
-				return err
-			}
-			n = int(math.Round(pl.Density * float64(len(tiles)) * area))
-			if pl.Density*area > 1 {
-				return fieldErr(p+".density", "%g per µm² puts more than one site on a %.3g nm² tile: use a voxel of at most %.3g nm", pl.Density, area*1e6, 1e3/math.Sqrt(pl.Density))
-			}
-		}
-		if n > len(tiles) {
-			return fieldErr(p+".count", "%d sites do not fit on the %d tiles of region %q (one site per tile): use a smaller voxel", n, len(tiles), pl.Region)
-		}
-		state := m.schemes[st].Initial
-		if pl.State != "" {
-			state = slices.Index(m.schemes[st].States, pl.State)
-		}
-		m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state, region: pl.Region, index: i, equil: m.equilibrium(st, pl.State)})
+		errs = appendFlat(errs, m.compilePlacement(i, pl, names))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	// Tiles may hold one site: placements into the same region share tiles.
 	used := map[string]int{}
@@ -683,6 +599,110 @@ func (m *Model) compileSites() error {
 			return fieldErr(fmt.Sprintf("placement[%d]", pl.index), "region %q has %d tiles, fewer than the %d sites placed on it", r, len(pl.tiles), used[r])
 		}
 	}
+	return nil
+}
+
+// compileSiteType compiles site type i: its scheme and hit probabilities.
+func (m *Model) compileSiteType(i int, st SiteTypeSpec, bath map[string]float64, names map[string]int) error {
+	ns, nr := len(m.species), m.nRegions
+	area := m.Grid.TileArea()
+	p := fmt.Sprintf("sites[%d]", i)
+	if !validName(st.Name) {
+		return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", st.Name)
+	}
+	if _, dup := names[st.Name]; dup {
+		return fieldErr(p+".name", "site type %q is defined twice", st.Name)
+	}
+	names[st.Name] = i
+	if err := nonNegative(p+".conductance", st.Conductance, "pS"); err != nil {
+		return err
+	}
+	c, err := st.Scheme.Compile(m.species, bath)
+	if err != nil {
+		return fieldErr(p+".scheme", "%v", err)
+	}
+	m.schemes = append(m.schemes, c)
+	m.siteTypes = append(m.siteTypes, st)
+	tab := make([][]float64, len(c.States))
+	rebind := make([][]float64, len(c.States))
+	for s := range c.States {
+		tab[s] = make([]float64, ns*nr)
+		rebind[s] = make([]float64, ns*nr)
+		for sp := 0; sp < ns; sp++ {
+			kon := 0.0
+			for _, b := range c.Binds[s] {
+				if b.Species == sp {
+					kon += b.KOn
+				}
+			}
+			if kon == 0 {
+				continue
+			}
+			for r := 0; r < nr; r++ {
+				d := m.diff[sp*nr+r]
+				pr, kp := hitProbability(kon, area, d, m.Dt)
+				if unbindsAfterBinding(c, s, sp) && pr <= 1 {
+					rebind[s][sp*nr+r] = 1 - pr/reversibleHitProbability(kp)
+				}
+				if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
+					continue // volume sites only: no membrane hits (see compileVolumePlacement)
+				}
+				if kp >= maxHitKappa || pr > 1 {
+					target := 0.45
+					if unbindsAfterBinding(c, s, sp) {
+						target = 0.2
+					}
+					return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp, target)
+				}
+				tab[s][sp*nr+r] = pr
+			}
+		}
+	}
+	m.bindP = append(m.bindP, tab)
+	m.rebindP = append(m.rebindP, rebind)
+	return nil
+}
+
+// compilePlacement compiles placement i of sites on membrane tiles or in a
+// volume region.
+func (m *Model) compilePlacement(i int, pl PlacementSpec, names map[string]int) error {
+	area := m.Grid.TileArea()
+	p := fmt.Sprintf("placement[%d]", i)
+	st := names[pl.Site] // site type and state checked by checkRefs
+	if m.isVolumePlacement(pl) {
+		return m.compileVolumePlacement(p, pl, st)
+	}
+	reg, ok := m.tileRegions[pl.Region]
+	if !ok {
+		return fieldErr(p+".region", "no membrane region %q in the geometry (regions: %s)", pl.Region, strings.Join(m.Grid.TileRegions(), ", "))
+	}
+	var tiles []int32
+	for t, tl := range m.Grid.Tiles() {
+		if int(tl.Region) == reg {
+			tiles = append(tiles, int32(t))
+		}
+	}
+	n := pl.Count
+	if n < 0 {
+		return fieldErr(p+".count", "must be a non-negative number of sites, got %d", n)
+	}
+	if n == 0 {
+		if err := positive(p+".density", pl.Density, "sites per µm² (or give count)"); err != nil {
+			return err
+		}
+		n = int(math.Round(pl.Density * float64(len(tiles)) * area))
+		if pl.Density*area > 1 {
+			return fieldErr(p+".density", "%g per µm² puts more than one site on a %.3g nm² tile: use a voxel of at most %.3g nm", pl.Density, area*1e6, 1e3/math.Sqrt(pl.Density))
+		}
+	}
+	if n > len(tiles) {
+		return fieldErr(p+".count", "%d sites do not fit on the %d tiles of region %q (one site per tile): use a smaller voxel", n, len(tiles), pl.Region)
+	}
+	state := m.schemes[st].Initial
+	if pl.State != "" {
+		state = slices.Index(m.schemes[st].States, pl.State)
+	}
+	m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state, region: pl.Region, index: i, equil: m.equilibrium(st, pl.State)})
 	return nil
 }
 

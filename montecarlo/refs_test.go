@@ -32,6 +32,17 @@ func TestNewModelJoinsFieldErrors(t *testing.T) {
 			s.Baths[0].Conc = -1
 		}, []string{"species[0].D", "species[1].name", "baths[0].concentration"},
 			[]string{"must be a positive number", `"glu" is already defined at species[0]`, "must be a non-negative number"}},
+		{"two site types", func(s *Spec) {
+			s.SiteTypes[0].Conductance = -1
+			s.SiteTypes[1].Conductance = -2
+		}, []string{"sites[0].conductance", "sites[1].conductance"},
+			[]string{"got -1", "got -2"}},
+		{"three placements", func(s *Spec) {
+			s.Placements[0].Count = -1
+			s.Placements[1].Count = 1 << 20
+			s.Placements[4].Count = -3
+		}, []string{"placement[0].count", "placement[1].count", "placement[4].count"},
+			[]string{"got -1", "do not fit", "got -3"}},
 		{"two releases", func(s *Spec) {
 			s.Releases = []ReleaseSpec{
 				{Release: agents.Release{Species: "glu", At: [3]float64{0, 0, 0.05}, N: 10}},
