@@ -132,9 +132,10 @@ const (
 
 // NewModel validates s and compiles it. Errors are *FieldError (or wrap
 // one) naming the field and the expected value; where s has several
-// independent mistakes (unknown names, or mistakes in diffusion, sites,
-// releases and run times), the error joins them all (errors.Join), one
-// *FieldError each, in the order of the Spec's fields.
+// independent mistakes (unknown names; species and baths; degradation,
+// site types, placements, releases and run times), the error joins them
+// all (errors.Join), one *FieldError each, in the order of the Spec's
+// fields.
 func NewModel(s Spec) (*Model, error) {
 	m := &Model{Spec: s, full: s}
 	// The geometry first: the names checked next refer to its regions.
@@ -801,13 +802,23 @@ func (m *Model) compileRelease(i int, r ReleaseSpec) error {
 	return nil
 }
 
+// compileRun checks the run's times and replicate count; their mistakes
+// are reported together.
 func (m *Model) compileRun() error {
-	r := m.Spec.Run
-	if err := positive("run.duration", r.Duration, "ms"); err != nil {
-		return err
+	errs := appendFlat(nil, m.compileTimes())
+	if r := m.Spec.Run; r.Replicates < 0 {
+		errs = append(errs, fieldErr("run.replicates", "must be a positive count, got %d", r.Replicates))
 	}
-	if err := positive("run.sample_interval", r.SampleInterval, "ms"); err != nil {
-		return err
+	return errors.Join(errs...)
+}
+
+// compileTimes converts the duration and sample interval to steps.
+func (m *Model) compileTimes() error {
+	r := m.Spec.Run
+	errs := appendFlat(nil, positive("run.duration", r.Duration, "ms"))
+	errs = appendFlat(errs, positive("run.sample_interval", r.SampleInterval, "ms"))
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	if r.SampleInterval > r.Duration {
 		return fieldErr("run.sample_interval", "%g ms is longer than run.duration (%g ms): the run would be sampled at t = 0 only and its summaries would mean nothing; use a sample_interval of at most %g ms",
@@ -825,9 +836,6 @@ func (m *Model) compileRun() error {
 	m.sampleEvery = int(math.Round(every))
 	if m.sampleEvery < 1 || math.Abs(every-float64(m.sampleEvery)) > 1e-6*every {
 		return fieldErr("run.sample_interval", "%g ms is not a whole number (≥ 1) of %g ms steps", r.SampleInterval, m.Dt)
-	}
-	if r.Replicates < 0 {
-		return fieldErr("run.replicates", "must be a positive count, got %d", r.Replicates)
 	}
 	return nil
 }

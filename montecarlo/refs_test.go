@@ -2,6 +2,7 @@ package montecarlo
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -43,6 +44,12 @@ func TestNewModelJoinsFieldErrors(t *testing.T) {
 			s.Placements[4].Count = -3
 		}, []string{"placement[0].count", "placement[1].count", "placement[4].count"},
 			[]string{"got -1", "do not fit", "got -3"}},
+		{"run", func(s *Spec) {
+			s.Run.Duration = -1
+			s.Run.SampleInterval = math.NaN()
+			s.Run.Replicates = -2
+		}, []string{"run.duration", "run.sample_interval", "run.replicates"},
+			[]string{"got -1", "got NaN", "got -2"}},
 		{"two releases", func(s *Spec) {
 			s.Releases = []ReleaseSpec{
 				{Release: agents.Release{Species: "glu", At: [3]float64{0, 0, 0.05}, N: 10}},
