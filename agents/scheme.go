@@ -132,6 +132,11 @@ type edge struct {
 	bath  string
 }
 
+// MaxSpecies is the most diffusing species a model may have: a Compiled
+// scheme holds the species each state binds as the bits of a uint64
+// (BindsSpecies).
+const MaxSpecies = 64
+
 // Compile validates s against the model's species: explicit lists the
 // diffusing species (index = position), bath gives clamped species and
 // their concentration in molecules/µm³. Errors name the offending state,
@@ -140,8 +145,8 @@ func (s *Scheme) Compile(explicit []string, bath map[string]float64) (*Compiled,
 	if len(s.States) == 0 {
 		return nil, fmt.Errorf("scheme has no states")
 	}
-	if len(explicit) > 64 {
-		return nil, fmt.Errorf("at most 64 diffusing species are supported")
+	if len(explicit) > MaxSpecies {
+		return nil, fmt.Errorf("at most %d diffusing species are supported", MaxSpecies)
 	}
 	idx := map[string]int{}
 	for i, st := range s.States {

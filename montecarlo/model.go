@@ -1,8 +1,10 @@
 package montecarlo
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,6 +18,12 @@ import (
 type FieldError struct {
 	Path string
 	Msg  string
+	// Name and Known are set for a name that refers to nothing (an
+	// unknown site type, state, species, region, drug): the name as given
+	// and the names it could have been, for a caller that suggests the
+	// nearest. Msg already names and lists them.
+	Name  string
+	Known []string
 }
 
 func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
@@ -123,11 +131,19 @@ const (
 )
 
 // NewModel validates s and compiles it. Errors are *FieldError (or wrap
-// one) naming the field and the expected value.
+// one) naming the field and the expected value; where s has several
+// independent mistakes (unknown names; species and baths; degradation,
+// site types, placements, releases and run times), the error joins them
+// all (errors.Join), one *FieldError each, in the order of the Spec's
+// fields.
 func NewModel(s Spec) (*Model, error) {
 	m := &Model{Spec: s, full: s}
+	// The geometry first: the names checked next refer to its regions.
 	if err := m.buildGeometry(); err != nil {
 		return nil, err
+	}
+	if errs := checkRefs(s); len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := m.expand(); err != nil {
 		return nil, err
@@ -138,17 +154,15 @@ func NewModel(s Spec) (*Model, error) {
 	if err := m.chooseDt(); err != nil {
 		return nil, err
 	}
-	if err := m.compileDiffusion(); err != nil {
-		return nil, err
+	// Diffusion, sites, releases and the run's times need only the
+	// species and Δt: check them all, so that their mistakes are reported
+	// together.
+	var errs []error
+	for _, stage := range []func() error{m.compileDiffusion, m.compileSites, m.compileReleases, m.compileRun} {
+		errs = appendFlat(errs, stage())
 	}
-	if err := m.compileSites(); err != nil {
-		return nil, err
-	}
-	if err := m.compileReleases(); err != nil {
-		return nil, err
-	}
-	if err := m.compileRun(); err != nil {
-		return nil, err
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := m.compileProbes(); err != nil {
 		return nil, err
@@ -170,6 +184,23 @@ func NewModel(s Spec) (*Model, error) {
 	return m, nil
 }
 
+// appendFlat appends err to errs, or the errors it joins (errors.Join),
+// recursively, so that a joined error of NewModel lists every FieldError
+// at its first level.
+func appendFlat(errs []error, err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return errs
+	}
+	for _, e := range j.Unwrap() {
+		errs = appendFlat(errs, e)
+	}
+	return errs
+}
+
 func positive(path string, v float64, unit string) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
 		return fieldErr(path, "must be a positive number in %s, got %v", unit, v)
@@ -182,6 +213,22 @@ func nonNegative(path string, v float64, unit string) error {
 		return fieldErr(path, "must be a non-negative number in %s, got %v", unit, v)
 	}
 	return nil
+}
+
+// Regions are the names of the volume and membrane regions the geometry
+// builds (see the VolumeRegions and MembraneRegions methods of the space
+// specs), known without building the grid; both are nil for an unknown
+// kind.
+func (g GeometrySpec) Regions() (volume, membrane []string) {
+	switch g.Kind {
+	case "cleft":
+		return g.Cleft.VolumeRegions(), g.Cleft.MembraneRegions()
+	case "box":
+		return g.Box.VolumeRegions(), g.Box.MembraneRegions()
+	case "mask":
+		return g.Mask.VolumeRegions(), g.Mask.MembraneRegions()
+	}
+	return nil, nil
 }
 
 func (m *Model) buildGeometry() error {
@@ -233,57 +280,52 @@ func (m *Model) compileSpecies() error {
 	if len(m.full.Species) == 0 {
 		return fieldErr("species", "the model needs at least one diffusing species")
 	}
-	if len(m.full.Species) > 64 {
-		return fieldErr("species", "at most 64 diffusing species are supported")
+	if len(m.full.Species) > agents.MaxSpecies {
+		return fieldErr("species", "at most %d diffusing species are supported, got %d", agents.MaxSpecies, len(m.full.Species))
+	}
+	// Every species and bath is checked: their mistakes are reported
+	// together.
+	var errs []error
+	check := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	for i, sp := range m.full.Species {
 		p := fmt.Sprintf("species[%d]", i)
 		if !validName(sp.Name) {
-			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", sp.Name)
+			check(fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", sp.Name))
+		} else if prev, dup := seen[sp.Name]; dup {
+			check(fieldErr(p+".name", "%q is already defined at %s", sp.Name, prev))
+		} else {
+			seen[sp.Name] = p
 		}
-		if prev, dup := seen[sp.Name]; dup {
-			return fieldErr(p+".name", "%q is already defined at %s", sp.Name, prev)
-		}
-		seen[sp.Name] = p
-		if err := positive(p+".D", sp.D, "µm²/ms"); err != nil {
-			return err
-		}
-		for r, d := range sp.DRegion {
-			if m.regionIndex(r) < 0 {
-				return fieldErr(p+".D_region."+r, "no volume region %q in the geometry (regions: %s)", r, strings.Join(m.Grid.RegionNames(), ", "))
-			}
-			if err := positive(p+".D_region."+r, d, "µm²/ms"); err != nil {
-				return err
-			}
+		check(positive(p+".D", sp.D, "µm²/ms"))
+		for _, r := range keys(sp.DRegion) { // names checked by checkRefs
+			check(positive(p+".D_region."+r, sp.DRegion[r], "µm²/ms"))
 		}
 		m.species = append(m.species, sp.Name)
 	}
 	for i, b := range m.full.Baths {
 		p := fmt.Sprintf("baths[%d]", i)
 		if !validName(b.Name) {
-			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", b.Name)
+			check(fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", b.Name))
+		} else if prev, dup := seen[b.Name]; dup {
+			check(fieldErr(p+".name", "%q is already defined at %s", b.Name, prev))
+		} else {
+			seen[b.Name] = p
 		}
-		if prev, dup := seen[b.Name]; dup {
-			return fieldErr(p+".name", "%q is already defined at %s", b.Name, prev)
-		}
-		seen[b.Name] = p
-		if err := nonNegative(p+".concentration", b.Conc, "a concentration (e.g. 1 uM)"); err != nil {
-			return err
-		}
+		check(nonNegative(p+".concentration", b.Conc, "a concentration (e.g. 1 uM)"))
 		for k, st := range b.Schedule {
 			q := fmt.Sprintf("%s.schedule[%d]", p, k)
-			if err := nonNegative(q+".t", st.T, "ms"); err != nil {
-				return err
-			}
+			check(nonNegative(q+".t", st.T, "ms"))
 			if k > 0 && !(st.T > b.Schedule[k-1].T) {
-				return fieldErr(q+".t", "schedule times must be strictly ascending, got %g ms after %g ms", st.T, b.Schedule[k-1].T)
+				check(fieldErr(q+".t", "schedule times must be strictly ascending, got %g ms after %g ms", st.T, b.Schedule[k-1].T))
 			}
-			if err := nonNegative(q+".concentration", st.Conc, "a concentration (e.g. 1 uM)"); err != nil {
-				return err
-			}
+			check(nonNegative(q+".concentration", st.Conc, "a concentration (e.g. 1 uM)"))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func validName(s string) bool {
@@ -447,14 +489,13 @@ func (m *Model) compileDiffusion() error {
 			m.sd[sp*nr+r] = math.Sqrt(2 * d * m.Dt)
 		}
 	}
+	var errs []error // every degradation's mistake, reported together
 	for i, dg := range m.full.Degradations {
 		p := fmt.Sprintf("degradation[%d]", i)
-		sp := m.speciesIndex(dg.Species)
-		if sp < 0 {
-			return fieldErr(p+".species", "unknown species %q (species: %s)", dg.Species, strings.Join(m.species, ", "))
-		}
+		sp := m.speciesIndex(dg.Species) // species and region checked by checkRefs
 		if err := positive(p+".rate", dg.Rate, "1/ms"); err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		for r := 0; r < nr; r++ {
 			if dg.Region != "" && m.Grid.RegionNames()[r] != dg.Region {
@@ -466,11 +507,8 @@ func (m *Model) compileDiffusion() error {
 			m.degradeP[sp*nr+r] = 1 - q*math.Exp(-dg.Rate*m.Dt)
 			m.anyDegrade = true
 		}
-		if dg.Region != "" && m.regionIndex(dg.Region) < 0 {
-			return fieldErr(p+".region", "no volume region %q (regions: %s)", dg.Region, strings.Join(m.Grid.RegionNames(), ", "))
-		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // hitProbability is the probability that a molecule crossing a tile with
@@ -538,115 +576,20 @@ func (m *Model) compileSites() error {
 		bath[b.Name] = b.Conc
 	}
 	names := map[string]int{}
-	ns, nr := len(m.species), m.nRegions
-	area := m.Grid.TileArea()
+	// Every site type's mistakes are reported together; placements need
+	// the compiled schemes, so they are checked only when all compiled.
+	var errs []error
 	for i, st := range m.full.SiteTypes {
-		p := fmt.Sprintf("sites[%d]", i)
-		if !validName(st.Name) {
-			return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", st.Name)
-		}
-		if _, dup := names[st.Name]; dup {
-			return fieldErr(p+".name", "site type %q is defined twice", st.Name)
-		}
-		names[st.Name] = i
-		if err := nonNegative(p+".conductance", st.Conductance, "pS"); err != nil {
-			return err
-		}
-		c, err := st.Scheme.Compile(m.species, bath)
-		if err != nil {
-			return fieldErr(p+".scheme", "%v", err)
-		}
-		m.schemes = append(m.schemes, c)
-		m.siteTypes = append(m.siteTypes, st)
-		tab := make([][]float64, len(c.States))
-		rebind := make([][]float64, len(c.States))
-		for s := range c.States {
-			tab[s] = make([]float64, ns*nr)
-			rebind[s] = make([]float64, ns*nr)
-			for sp := 0; sp < ns; sp++ {
-				kon := 0.0
-				for _, b := range c.Binds[s] {
-					if b.Species == sp {
-						kon += b.KOn
-					}
-				}
-				if kon == 0 {
-					continue
-				}
-				for r := 0; r < nr; r++ {
-					d := m.diff[sp*nr+r]
-					pr, kp := hitProbability(kon, area, d, m.Dt)
-					if unbindsAfterBinding(c, s, sp) && pr <= 1 {
-						rebind[s][sp*nr+r] = 1 - pr/reversibleHitProbability(kp)
-					}
-					if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
-						continue // volume sites only: no membrane hits (see compileVolumePlacement)
-					}
-					if kp >= maxHitKappa || pr > 1 {
-						target := 0.45
-						if unbindsAfterBinding(c, s, sp) {
-							target = 0.2
-						}
-						return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp, target)
-					}
-					tab[s][sp*nr+r] = pr
-				}
-			}
-		}
-		m.bindP = append(m.bindP, tab)
-		m.rebindP = append(m.rebindP, rebind)
+		errs = appendFlat(errs, m.compileSiteType(i, st, bath, names))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	for i, pl := range m.full.Placements {
-		p := fmt.Sprintf("placement[%d]", i)
-		st, ok := names[pl.Site]
-		if !ok {
-			return fieldErr(p+".site", "unknown site type %q (site types: %s)", pl.Site, strings.Join(keys(names), ", "))
-		}
-		if m.isVolumePlacement(pl) {
-			if err := m.compileVolumePlacement(p, pl, st); err != nil {
-				return err
-			}
-			continue
-		}
-		reg, ok := m.tileRegions[pl.Region]
-		if !ok {
-			return fieldErr(p+".region", "no membrane region %q in the geometry (regions: %s)", pl.Region, strings.Join(m.Grid.TileRegions(), ", "))
-		}
-		var tiles []int32
-		for t, tl := range m.Grid.Tiles() {
-			if int(tl.Region) == reg {
-				tiles = append(tiles, int32(t))
-			}
-		}
-		n := pl.Count
-		if n < 0 {
-			return fieldErr(p+".count", "must be a non-negative number of sites, got %d", n)
-		}
-		if n == 0 {
-			if err := positive(p+".density", pl.Density, "sites per µm² (or give count)"); err != nil {
-				return err
-			}
-			n = int(math.Round(pl.Density * float64(len(tiles)) * area))
-			if pl.Density*area > 1 {
-				return fieldErr(p+".density", "%g per µm² puts more than one site on a %.3g nm² tile: use a voxel of at most %.3g nm", pl.Density, area*1e6, 1e3/math.Sqrt(pl.Density))
-			}
-		}
-		if n > len(tiles) {
-			return fieldErr(p+".count", "%d sites do not fit on the %d tiles of region %q (one site per tile): use a smaller voxel", n, len(tiles), pl.Region)
-		}
-		state := m.schemes[st].Initial
-		if pl.State != "" {
-			state = -1
-			for k, sname := range m.schemes[st].States {
-				if sname == pl.State {
-					state = k
-				}
-			}
-			if state < 0 {
-				return fieldErr(p+".state", "unknown state %q of %s (states: %s)", pl.State, pl.Site, strings.Join(m.schemes[st].States, ", "))
-			}
-		}
-		m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state, region: pl.Region, index: i, equil: m.equilibrium(st, pl.State)})
+		errs = appendFlat(errs, m.compilePlacement(i, pl, names))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	// Tiles may hold one site: placements into the same region share tiles.
 	used := map[string]int{}
@@ -660,6 +603,110 @@ func (m *Model) compileSites() error {
 	return nil
 }
 
+// compileSiteType compiles site type i: its scheme and hit probabilities.
+func (m *Model) compileSiteType(i int, st SiteTypeSpec, bath map[string]float64, names map[string]int) error {
+	ns, nr := len(m.species), m.nRegions
+	area := m.Grid.TileArea()
+	p := fmt.Sprintf("sites[%d]", i)
+	if !validName(st.Name) {
+		return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q", st.Name)
+	}
+	if _, dup := names[st.Name]; dup {
+		return fieldErr(p+".name", "site type %q is defined twice", st.Name)
+	}
+	names[st.Name] = i
+	if err := nonNegative(p+".conductance", st.Conductance, "pS"); err != nil {
+		return err
+	}
+	c, err := st.Scheme.Compile(m.species, bath)
+	if err != nil {
+		return fieldErr(p+".scheme", "%v", err)
+	}
+	m.schemes = append(m.schemes, c)
+	m.siteTypes = append(m.siteTypes, st)
+	tab := make([][]float64, len(c.States))
+	rebind := make([][]float64, len(c.States))
+	for s := range c.States {
+		tab[s] = make([]float64, ns*nr)
+		rebind[s] = make([]float64, ns*nr)
+		for sp := 0; sp < ns; sp++ {
+			kon := 0.0
+			for _, b := range c.Binds[s] {
+				if b.Species == sp {
+					kon += b.KOn
+				}
+			}
+			if kon == 0 {
+				continue
+			}
+			for r := 0; r < nr; r++ {
+				d := m.diff[sp*nr+r]
+				pr, kp := hitProbability(kon, area, d, m.Dt)
+				if unbindsAfterBinding(c, s, sp) && pr <= 1 {
+					rebind[s][sp*nr+r] = 1 - pr/reversibleHitProbability(kp)
+				}
+				if (kp >= maxHitKappa || pr > 1) && !m.surfacePlaced(st.Name) {
+					continue // volume sites only: no membrane hits (see compileVolumePlacement)
+				}
+				if kp >= maxHitKappa || pr > 1 {
+					target := 0.45
+					if unbindsAfterBinding(c, s, sp) {
+						target = 0.2
+					}
+					return hitKappaError(p+".scheme", m.species[sp], c.States[s], kon, d, m.Dt, m.Grid.H, kp, target)
+				}
+				tab[s][sp*nr+r] = pr
+			}
+		}
+	}
+	m.bindP = append(m.bindP, tab)
+	m.rebindP = append(m.rebindP, rebind)
+	return nil
+}
+
+// compilePlacement compiles placement i of sites on membrane tiles or in a
+// volume region.
+func (m *Model) compilePlacement(i int, pl PlacementSpec, names map[string]int) error {
+	area := m.Grid.TileArea()
+	p := fmt.Sprintf("placement[%d]", i)
+	st := names[pl.Site] // site type and state checked by checkRefs
+	if m.isVolumePlacement(pl) {
+		return m.compileVolumePlacement(p, pl, st)
+	}
+	reg, ok := m.tileRegions[pl.Region]
+	if !ok {
+		return fieldErr(p+".region", "no membrane region %q in the geometry (regions: %s)", pl.Region, strings.Join(m.Grid.TileRegions(), ", "))
+	}
+	var tiles []int32
+	for t, tl := range m.Grid.Tiles() {
+		if int(tl.Region) == reg {
+			tiles = append(tiles, int32(t))
+		}
+	}
+	n := pl.Count
+	if n < 0 {
+		return fieldErr(p+".count", "must be a non-negative number of sites, got %d", n)
+	}
+	if n == 0 {
+		if err := positive(p+".density", pl.Density, "sites per µm² (or give count)"); err != nil {
+			return err
+		}
+		n = int(math.Round(pl.Density * float64(len(tiles)) * area))
+		if pl.Density*area > 1 {
+			return fieldErr(p+".density", "%g per µm² puts more than one site on a %.3g nm² tile: use a voxel of at most %.3g nm", pl.Density, area*1e6, 1e3/math.Sqrt(pl.Density))
+		}
+	}
+	if n > len(tiles) {
+		return fieldErr(p+".count", "%d sites do not fit on the %d tiles of region %q (one site per tile): use a smaller voxel", n, len(tiles), pl.Region)
+	}
+	state := m.schemes[st].Initial
+	if pl.State != "" {
+		state = slices.Index(m.schemes[st].States, pl.State)
+	}
+	m.placements = append(m.placements, placement{siteType: st, tiles: tiles, count: n, state: state, region: pl.Region, index: i, equil: m.equilibrium(st, pl.State)})
+	return nil
+}
+
 func keys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -669,91 +716,109 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
+// compileReleases compiles every release; the mistakes of all of them are
+// reported together.
 func (m *Model) compileReleases() error {
+	var errs []error
 	for i, r := range m.full.Releases {
-		p := fmt.Sprintf("release[%d]", i)
-		sp := m.speciesIndex(r.Species)
-		if sp < 0 {
-			return fieldErr(p+".species", "unknown species %q (species: %s)", r.Species, strings.Join(m.species, ", "))
+		if err := m.compileRelease(i, r); err != nil {
+			errs = append(errs, err)
 		}
-		if err := nonNegative(p+".molecules", r.N, "molecules"); err != nil {
+	}
+	return errors.Join(errs...)
+}
+
+// compileRelease compiles release i.
+func (m *Model) compileRelease(i int, r ReleaseSpec) error {
+	p := fmt.Sprintf("release[%d]", i)
+	sp := m.speciesIndex(r.Species) // checked by checkRefs
+	if err := nonNegative(p+".molecules", r.N, "molecules"); err != nil {
+		return err
+	}
+	if r.N > 1e8 {
+		return fieldErr(p+".molecules", "%g molecules per event is more than the 1e8 supported", r.N)
+	}
+	if r.Dist == agents.Gaussian {
+		if err := nonNegative(p+".cv", r.CV, "a fraction"); err != nil {
 			return err
 		}
-		if r.N > 1e8 {
-			return fieldErr(p+".molecules", "%g molecules per event is more than the 1e8 supported", r.N)
-		}
-		if r.Dist == agents.Gaussian {
-			if err := nonNegative(p+".cv", r.CV, "a fraction"); err != nil {
-				return err
-			}
-		}
-		prob := r.Probability
-		if prob == 0 {
-			prob = 1
-		}
-		if math.IsNaN(prob) || prob < 0 || prob > 1 {
-			return fieldErr(p+".probability", "must be in (0, 1], got %v", r.Probability)
-		}
-		rel := r.Release
-		rel.Probability = prob
-		queued := r.Sites != nil || r.Spontaneous != 0 || r.Pore != 0
-		if queued {
-			if err := nonNegative(p+".spontaneous", r.Spontaneous, "1/ms"); err != nil {
-				return err
-			}
-			if err := nonNegative(p+".pore", r.Pore, "ms"); err != nil {
-				return err
-			}
-		}
-		if len(rel.Times) == 0 && !(queued && r.Spontaneous > 0) {
-			rel.Times = []float64{0}
-		}
-		for k, t := range rel.Times {
-			if err := nonNegative(fmt.Sprintf("%s.times[%d]", p, k), t, "ms"); err != nil {
-				return err
-			}
-			if k > 0 && t < rel.Times[k-1] {
-				return fieldErr(p+".times", "must be in ascending order")
-			}
-		}
-		at := r.At
-		if r.AtCleft {
-			if m.Spec.Geometry.Kind != "cleft" {
-				return fieldErr(p+".at", "\"cleft\" needs a cleft geometry; give a point")
-			}
-			// Just inside the presynaptic membrane, a hair below the face.
-			at = [3]float64{0, 0, m.Spec.Geometry.Cleft.Width/2 - 1e-6}
-		}
-		if queued && r.Sites != nil {
-			c, err := m.compileReleaseSites(p, r)
-			if err != nil {
-				return err
-			}
-			c.species, c.rel = sp, rel
-			m.releases = append(m.releases, c)
-			continue
-		}
-		v, ok := m.Grid.Locate(at)
-		if !ok || m.Grid.Kind(v) != space.Free {
-			return fieldErr(p+".at", "release point (%g, %g, %g) µm is not in the extracellular space", at[0], at[1], at[2])
-		}
-		c := release{species: sp, voxel: int32(v), at: at, rel: rel}
-		if queued {
-			c.queued, c.spontaneous, c.pore = true, r.Spontaneous, r.Pore
-			c.sites = []relSite{{at: at, voxel: int32(v)}}
-		}
-		m.releases = append(m.releases, c)
 	}
+	prob := r.Probability
+	if prob == 0 {
+		prob = 1
+	}
+	if math.IsNaN(prob) || prob < 0 || prob > 1 {
+		return fieldErr(p+".probability", "must be in (0, 1], got %v", r.Probability)
+	}
+	rel := r.Release
+	rel.Probability = prob
+	queued := r.Sites != nil || r.Spontaneous != 0 || r.Pore != 0
+	if queued {
+		if err := nonNegative(p+".spontaneous", r.Spontaneous, "1/ms"); err != nil {
+			return err
+		}
+		if err := nonNegative(p+".pore", r.Pore, "ms"); err != nil {
+			return err
+		}
+	}
+	if len(rel.Times) == 0 && !(queued && r.Spontaneous > 0) {
+		rel.Times = []float64{0}
+	}
+	for k, t := range rel.Times {
+		if err := nonNegative(fmt.Sprintf("%s.times[%d]", p, k), t, "ms"); err != nil {
+			return err
+		}
+		if k > 0 && t < rel.Times[k-1] {
+			return fieldErr(p+".times", "must be in ascending order")
+		}
+	}
+	at := r.At
+	if r.AtCleft {
+		if m.Spec.Geometry.Kind != "cleft" {
+			return fieldErr(p+".at", "\"cleft\" needs a cleft geometry; give a point")
+		}
+		// Just inside the presynaptic membrane, a hair below the face.
+		at = [3]float64{0, 0, m.Spec.Geometry.Cleft.Width/2 - 1e-6}
+	}
+	if queued && r.Sites != nil {
+		c, err := m.compileReleaseSites(p, r)
+		if err != nil {
+			return err
+		}
+		c.species, c.rel = sp, rel
+		m.releases = append(m.releases, c)
+		return nil
+	}
+	v, ok := m.Grid.Locate(at)
+	if !ok || m.Grid.Kind(v) != space.Free {
+		return fieldErr(p+".at", "release point (%g, %g, %g) µm is not in the extracellular space", at[0], at[1], at[2])
+	}
+	c := release{species: sp, voxel: int32(v), at: at, rel: rel}
+	if queued {
+		c.queued, c.spontaneous, c.pore = true, r.Spontaneous, r.Pore
+		c.sites = []relSite{{at: at, voxel: int32(v)}}
+	}
+	m.releases = append(m.releases, c)
 	return nil
 }
 
+// compileRun checks the run's times and replicate count; their mistakes
+// are reported together.
 func (m *Model) compileRun() error {
-	r := m.Spec.Run
-	if err := positive("run.duration", r.Duration, "ms"); err != nil {
-		return err
+	errs := appendFlat(nil, m.compileTimes())
+	if r := m.Spec.Run; r.Replicates < 0 {
+		errs = append(errs, fieldErr("run.replicates", "must be a positive count, got %d", r.Replicates))
 	}
-	if err := positive("run.sample_interval", r.SampleInterval, "ms"); err != nil {
-		return err
+	return errors.Join(errs...)
+}
+
+// compileTimes converts the duration and sample interval to steps.
+func (m *Model) compileTimes() error {
+	r := m.Spec.Run
+	errs := appendFlat(nil, positive("run.duration", r.Duration, "ms"))
+	errs = appendFlat(errs, positive("run.sample_interval", r.SampleInterval, "ms"))
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	if r.SampleInterval > r.Duration {
 		return fieldErr("run.sample_interval", "%g ms is longer than run.duration (%g ms): the run would be sampled at t = 0 only and its summaries would mean nothing; use a sample_interval of at most %g ms",
@@ -771,9 +836,6 @@ func (m *Model) compileRun() error {
 	m.sampleEvery = int(math.Round(every))
 	if m.sampleEvery < 1 || math.Abs(every-float64(m.sampleEvery)) > 1e-6*every {
 		return fieldErr("run.sample_interval", "%g ms is not a whole number (≥ 1) of %g ms steps", r.SampleInterval, m.Dt)
-	}
-	if r.Replicates < 0 {
-		return fieldErr("run.replicates", "must be a positive count, got %d", r.Replicates)
 	}
 	return nil
 }

@@ -68,9 +68,6 @@ func (m *Model) compileOccupancy(i int, p string, o ObservableSpec) error {
 	if o.Site == "" {
 		return fieldErr(p+".site", "%s needs a site type (site types: %s)", o.Kind, listOrNone(names))
 	}
-	if ty < 0 {
-		return fieldErr(p+".site", "unknown site type %q (site types: %s)", o.Site, listOrNone(names))
-	}
 	c := m.schemes[ty]
 	held, species, err := m.heldBy(ty, o.Species)
 	if err != nil {

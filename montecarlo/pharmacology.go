@@ -89,10 +89,7 @@ func (m *Model) expand() error {
 	seen := map[string]bool{}
 	for i, r := range s.Regions {
 		p := fmt.Sprintf("regions[%d]", i)
-		ri := m.regionIndex(r.Name)
-		if ri < 0 {
-			return fieldErr(p+".name", "no volume region %q in the geometry (regions: %s)", r.Name, strings.Join(names, ", "))
-		}
+		ri := m.regionIndex(r.Name) // checked by checkRefs
 		if seen[r.Name] {
 			return fieldErr(p+".name", "region %q is described twice", r.Name)
 		}
@@ -143,11 +140,6 @@ func (m *Model) expand() error {
 			}
 			st.Transporter = c
 		}
-		for _, f := range []struct{ name, state string }{{"outward", st.Outward}, {"inward", st.Inward}} {
-			if f.state != "" && !slices.Contains(st.Scheme.States, f.state) {
-				return fieldErr(fmt.Sprintf("sites[%d].%s", i, f.name), "unknown state %q of %s (states: %s)", f.state, st.Name, strings.Join(st.Scheme.States, ", "))
-			}
-		}
 	}
 	m.pharm.targeted = make([]bool, len(s.SiteTypes))
 	s.Baths = append([]BathSpec(nil), s.Baths...)
@@ -187,10 +179,7 @@ func (m *Model) expandDrug(s *Spec, i int, d DrugSpec, taken map[string]bool) er
 	if !validName(d.Name) {
 		return fieldErr(p+".name", "must be a name of letters, digits and underscores, got %q (built-in drugs: %s)", d.Name, strings.Join(agents.DrugNames(), ", "))
 	}
-	entry, inTable := agents.LookupDrug(d.Name)
-	if !inTable && d.Ki == 0 {
-		return fieldErr(p+".name", "unknown drug %q (built-in drugs: %s); for another drug give its ki and targets", d.Name, strings.Join(agents.DrugNames(), ", "))
-	}
+	entry, inTable := agents.LookupDrug(d.Name) // a name neither in the table nor with a ki: checkRefs
 	if taken[d.Name] {
 		return fieldErr(p+".name", "%q is already the name of a species, bath or drug", d.Name)
 	}
@@ -452,15 +441,7 @@ func (m *Model) compileVolumePlacement(p string, pl PlacementSpec, st int) error
 	c := m.schemes[st]
 	state := c.Initial
 	if pl.State != "" {
-		state = -1
-		for k, sname := range c.States {
-			if sname == pl.State {
-				state = k
-			}
-		}
-		if state < 0 {
-			return fieldErr(p+".state", "unknown state %q of %s (states: %s)", pl.State, pl.Site, strings.Join(c.States, ", "))
-		}
+		state = slices.Index(c.States, pl.State) // checked by checkRefs
 	}
 	// Binding tables.
 	ns, nr := len(m.species), m.nRegions

@@ -3,7 +3,6 @@ package montecarlo
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/reuptake/reuptake/space"
 )
@@ -63,10 +62,7 @@ func (m *Model) compileProbes() error {
 				return fieldErr(p+"."+f.name, "%s applies to kinds %s and %s, not %s", f.name, kindOccupancy, kindAboveThreshold, o.Kind)
 			}
 		}
-		sp := m.speciesIndex(o.Species)
-		if sp < 0 {
-			return fieldErr(p+".species", "unknown species %q (species: %s)", o.Species, strings.Join(m.species, ", "))
-		}
+		sp := m.speciesIndex(o.Species) // checked by checkRefs
 		if err := positive(p+".radius", o.Radius, "µm"); err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -419,9 +418,6 @@ func (d *decoder) decode(root *yaml.Node) montecarlo.Spec {
 	if f, ok := top.m["output"]; ok {
 		s.Output = d.output(f)
 	}
-	if len(d.errs) == 0 {
-		d.checkRefs(&s)
-	}
 	return s
 }
 
@@ -495,7 +491,7 @@ func (d *decoder) geometry(f field) montecarlo.GeometrySpec {
 		d.missing(fs, "size", "three lengths [x, y, z], e.g. [1 um, 1 um, 0.5 um]")
 	}
 	if af, ok := fs.m["absorbing"]; ok {
-		faces := []string{"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"}
+		faces := space.BoxFaces()
 		got := d.names(af)
 		if len(got) == 1 && (got[0] == "all" || got[0] == "none") {
 			if got[0] == "all" {
@@ -1205,183 +1201,4 @@ func (d *decoder) run(f field) montecarlo.RunSpec {
 		}
 	}
 	return r
-}
-
-// Region names of the builders, for early checks with suggestions.
-func volumeRegions(kind string) []string {
-	switch kind {
-	case "cleft":
-		return []string{space.RegionCleft, space.RegionPerisynaptic, space.RegionExtrasynaptic}
-	case "box":
-		return []string{"box"}
-	}
-	return nil
-}
-
-func membraneRegions(kind string) []string {
-	switch kind {
-	case "cleft":
-		return []string{space.TilePSD, space.TilePost, space.TilePre, space.TilePeri, space.TileLateral}
-	case "box":
-		return []string{"xmin", "xmax", "ymin", "ymax", "zmin", "zmax"}
-	}
-	return nil
-}
-
-// checkRefs checks the names that refer to other parts of the model, so
-// that several mistakes are reported at once, each with a suggestion.
-func (d *decoder) checkRefs(s *montecarlo.Spec) {
-	var explicit, all []string
-	for _, sp := range s.Species {
-		explicit = append(explicit, sp.Name)
-	}
-	all = append(all, explicit...)
-	var baths []string
-	for _, b := range s.Baths {
-		baths = append(baths, b.Name)
-		all = append(all, b.Name)
-	}
-	unknown := func(path, what, name string, known []string) {
-		plural := what + "s"
-		if strings.HasSuffix(what, "species") {
-			plural = what
-		}
-		d.errPath(path, "unknown %s %q%s (%s: %s)", what, name, suggest(name, known), plural, quoteList(known))
-	}
-	vol, mem := volumeRegions(s.Geometry.Kind), membraneRegions(s.Geometry.Kind)
-	if s.Geometry.Kind == "mask" {
-		vol, mem = maskRegions(s.Geometry.Mask)
-	}
-	for i, sp := range s.Species {
-		for _, r := range sortedKeys(sp.DRegion) {
-			if vol != nil && !slices.Contains(vol, r) {
-				d.errPath(fmt.Sprintf("species[%d].D_region.%s", i, r), "no volume region %q in a %s geometry%s (regions: %s)", r, s.Geometry.Kind, suggest(r, vol), quoteList(vol))
-			}
-		}
-	}
-	siteStates := map[string][]string{}
-	var siteNames []string
-	for i, st := range s.SiteTypes {
-		p := fmt.Sprintf("sites[%d].scheme", i)
-		siteNames = append(siteNames, st.Name)
-		siteStates[st.Name] = st.Scheme.States
-		states := st.Scheme.States
-		if st.Scheme.Initial != "" && !slices.Contains(states, st.Scheme.Initial) {
-			unknown(p+".initial", "state", st.Scheme.Initial, states)
-		}
-		for k, c := range st.Scheme.Conducting {
-			if !slices.Contains(states, c) {
-				unknown(index(p+".conducting", k), "state", c, states)
-			}
-		}
-		for k, t := range st.Scheme.Transitions {
-			tp := index(p+".transitions", k)
-			if !slices.Contains(states, t.From) {
-				unknown(tp+".from", "state", t.From, states)
-			}
-			if !slices.Contains(states, t.To) {
-				unknown(tp+".to", "state", t.To, states)
-			}
-			switch {
-			case t.Kind == agents.FirstOrder:
-			case t.Kind == agents.Bath && !slices.Contains(baths, t.Species):
-				unknown(tp+".species", "bath species", t.Species, baths)
-			case !slices.Contains(all, t.Species):
-				unknown(tp+".species", "species", t.Species, all)
-			}
-		}
-	}
-	for i, pl := range s.Placements {
-		p := fmt.Sprintf("placement[%d]", i)
-		states, ok := siteStates[pl.Site]
-		if !ok {
-			unknown(p+".site", "site type", pl.Site, siteNames)
-		} else if pl.State != "" && !slices.Contains(states, pl.State) {
-			unknown(p+".state", "state", pl.State, states)
-		}
-		switch {
-		case pl.VolumeDensity > 0 && vol != nil && !slices.Contains(vol, pl.Region):
-			d.errPath(p+".region", "volume sites need a volume region; no volume region %q in a %s geometry%s (volume regions: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, vol), quoteList(vol))
-		case pl.VolumeDensity == 0 && mem != nil && !slices.Contains(mem, pl.Region) && !slices.Contains(vol, pl.Region):
-			both := append(append([]string(nil), mem...), vol...)
-			d.errPath(p+".region", "no membrane region %q in a %s geometry%s (membrane regions: %s; volume regions, for volume sites: %s)", pl.Region, s.Geometry.Kind, suggest(pl.Region, both), quoteList(mem), quoteList(vol))
-		case pl.Density > 0 && slices.Contains(vol, pl.Region) && !slices.Contains(mem, pl.Region):
-			d.errPath(p+".density", "%q is a volume region: volume sites take volume_density (per µm³, e.g. 1 uM), not density", pl.Region)
-		}
-	}
-	for i, r := range s.Regions {
-		if vol != nil && !slices.Contains(vol, r.Name) {
-			d.errPath(fmt.Sprintf("regions[%d].name", i), "no volume region %q in a %s geometry%s (regions: %s)", r.Name, s.Geometry.Kind, suggest(r.Name, vol), quoteList(vol))
-		}
-	}
-	for i, st := range s.SiteTypes {
-		for _, f := range []struct{ key, state string }{{"outward", st.Outward}, {"inward", st.Inward}} {
-			if f.state != "" && !slices.Contains(st.Scheme.States, f.state) {
-				unknown(fmt.Sprintf("sites[%d].%s", i, f.key), "state", f.state, st.Scheme.States)
-			}
-		}
-	}
-	drugNames := agents.DrugNames()
-	for i, g := range s.Drugs {
-		p := fmt.Sprintf("drugs[%d]", i)
-		if _, ok := agents.LookupDrug(g.Name); !ok && g.Ki == 0 && g.Name != "" {
-			d.errPath(p+".name", "unknown drug %q%s (built-in drugs: %s); for another drug give ki and targets", g.Name, suggest(g.Name, drugNames), quoteList(drugNames))
-		}
-		for k, t := range g.Targets {
-			if slices.Contains(siteNames, t) {
-				continue
-			}
-			if _, ok := agents.TransporterClass(t); ok {
-				continue
-			}
-			d.errPath(index(p+".targets", k), "unknown target %q%s (site types: %s; or a transporter class: %s)", t, suggest(t, siteNames), quoteList(siteNames), quoteList(agents.Transporters))
-		}
-	}
-	for i, r := range s.Releases {
-		if !slices.Contains(explicit, r.Species) {
-			unknown(fmt.Sprintf("release[%d].species", i), "species", r.Species, explicit)
-		}
-	}
-	for i, o := range s.Observables {
-		p := fmt.Sprintf("observables[%d]", i)
-		if o.Kind == "concentration_at" {
-			if !slices.Contains(explicit, o.Species) {
-				unknown(p+".species", "species", o.Species, explicit)
-			}
-			continue
-		}
-		if !slices.Contains(siteNames, o.Site) {
-			unknown(p+".site", "site type", o.Site, siteNames)
-		}
-		// Diffusing species, baths and drugs (which become baths).
-		held := append([]string(nil), all...)
-		for _, g := range s.Drugs {
-			held = append(held, g.Name)
-		}
-		if o.Species != "" && !slices.Contains(held, o.Species) {
-			unknown(p+".species", "species", o.Species, held)
-		}
-		if o.Region != "" && (vol != nil || mem != nil) && !slices.Contains(vol, o.Region) && !slices.Contains(mem, o.Region) {
-			d.errPath(p+".region", "no region %q in a %s geometry%s (membrane regions, for surface sites: %s; volume regions, for volume sites: %s)",
-				o.Region, s.Geometry.Kind, suggest(o.Region, append(append([]string(nil), mem...), vol...)), quoteList(mem), quoteList(vol))
-		}
-	}
-	for i, g := range s.Degradations {
-		p := fmt.Sprintf("degradation[%d]", i)
-		if !slices.Contains(explicit, g.Species) {
-			unknown(p+".species", "species", g.Species, explicit)
-		}
-		if g.Region != "" && vol != nil && !slices.Contains(vol, g.Region) {
-			d.errPath(p+".region", "no volume region %q in a %s geometry%s (regions: %s)", g.Region, s.Geometry.Kind, suggest(g.Region, vol), quoteList(vol))
-		}
-	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -180,35 +179,4 @@ func maskKind(s string) space.Kind {
 		return space.Sink
 	}
 	return space.Free
-}
-
-// maskRegions lists the volume and membrane regions a mask's labels name.
-func maskRegions(m space.MaskSpec) (vol, mem []string) {
-	vs, ms := map[string]bool{}, map[string]bool{}
-	for _, l := range m.Labels {
-		switch l.Kind {
-		case space.Free:
-			r := l.Region
-			if r == "" {
-				r = space.MaskDefaultRegion
-			}
-			vs[r] = true
-		case space.Wall:
-			if l.Membrane == "" {
-				ms[space.MaskDefaultMembrane] = true
-			}
-		}
-		if l.Membrane != "" {
-			ms[l.Membrane] = true
-		}
-	}
-	for r := range vs {
-		vol = append(vol, r)
-	}
-	for r := range ms {
-		mem = append(mem, r)
-	}
-	sort.Strings(vol)
-	sort.Strings(mem)
-	return vol, mem
 }

@@ -23,6 +23,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -65,13 +66,61 @@ func (s *Source) Locate(err error) error {
 	if err == nil {
 		return nil
 	}
-	var fe *montecarlo.FieldError
-	if !errors.As(err, &fe) {
-		return ErrorList{{Pos: Pos{File: s.Filename}, Msg: err.Error(), Err: err}}
+	var list ErrorList
+	for _, e := range splitJoined(err) {
+		if len(list) == maxErrors { // as Decode
+			list = append(list, &Error{Pos: Pos{File: s.Filename}, Msg: "too many errors; stopping here"})
+			break
+		}
+		var fe *montecarlo.FieldError
+		if !errors.As(e, &fe) {
+			list = append(list, &Error{Pos: Pos{File: s.Filename}, Msg: e.Error(), Err: e})
+			continue
+		}
+		path := s.refine(fe.Path, fe.Msg)
+		p, _ := s.Pos(path)
+		list = append(list, &Error{Pos: p, Path: path, Msg: withSuggestion(fe), Err: e})
 	}
-	path := s.refine(fe.Path, fe.Msg)
-	p, _ := s.Pos(path)
-	return ErrorList{{Pos: p, Path: path, Msg: fe.Msg, Err: err}}
+	return list
+}
+
+// splitJoined returns the errors an errors.Join joined (recursively), or
+// err alone.
+func splitJoined(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, splitJoined(e)...)
+	}
+	return out
+}
+
+// withSuggestion is the message of fe with, for an unknown name, the
+// nearest known name suggested before the parenthesis that lists the
+// known names: `unknown state "X" (did you mean "O"?) (states: C0, O)`.
+func withSuggestion(fe *montecarlo.FieldError) string {
+	sg := ""
+	if fe.Name != "" {
+		sg = suggest(fe.Name, fe.Known)
+	}
+	if sg == "" {
+		return fe.Msg
+	}
+	q := strconv.Quote(fe.Name)
+	i := strings.Index(fe.Msg, q)
+	if i < 0 {
+		return fe.Msg + sg
+	}
+	i += len(q)
+	if j := strings.Index(fe.Msg[i:], " ("); j >= 0 {
+		i += j
+	} else {
+		i = len(fe.Msg)
+	}
+	return fe.Msg[:i] + sg + fe.Msg[i:]
 }
 
 var (
@@ -82,7 +131,8 @@ var (
 
 // refine narrows a FieldError path using its message: montecarlo reports
 // scheme errors at "sites[i].scheme" and geometry errors at "geometry",
-// with the transition or field named in the text.
+// with the transition or field named in the text. (Unknown states and
+// species never reach here: NewModel reports them at their field.)
 func (s *Source) refine(path, msg string) string {
 	try := func(p string) bool { _, ok := s.pos[p]; return ok }
 	var narrow string
@@ -93,7 +143,7 @@ func (s *Source) refine(path, msg string) string {
 			tp := fmt.Sprintf("%s.transitions[%d]", path, k-1)
 			narrow = tp
 			for _, c := range []struct{ re, field string }{
-				{`from-state`, "from"}, {`to-state`, "to"}, {`rate must`, "rate"},
+				{`rate must`, "rate"},
 				{`species|not a clamped bath`, "species"},
 			} {
 				if regexp.MustCompile(c.re).MatchString(msg) && try(tp+"."+c.field) {
@@ -114,10 +164,6 @@ func (s *Source) refine(path, msg string) string {
 					}
 				}
 			}
-		} else if regexp.MustCompile(`^initial state`).MatchString(msg) {
-			narrow = path + ".initial"
-		} else if regexp.MustCompile(`^conducting state`).MatchString(msg) {
-			narrow = path + ".conducting"
 		} else if regexp.MustCompile(`^(state .* is defined twice|state \d+ has an empty name|scheme has no states|states .* cannot be reached)`).MatchString(msg) {
 			narrow = path + ".states"
 		}
@@ -191,9 +237,9 @@ func readYAML(file string, data []byte) (root *yaml.Node, e *Error) {
 // see Set) to the YAML tree before decoding, and returns the Spec and its
 // Source. Errors are an ErrorList of up to about ten problems, each
 // "file:line:col: path: message" (or "--set key=value: path: message"
-// for a problem in an override). Decode checks syntax, units, required
-// fields and names that refer to each other; montecarlo.NewModel (see
-// Compile) does the rest.
+// for a problem in an override). Decode checks syntax, units and required
+// fields; montecarlo.NewModel (see Compile) checks the names that refer to
+// each other and the rest, and Compile places each of its errors.
 func Decode(filename string, data []byte, overrides []string) (montecarlo.Spec, *Source, error) {
 	src := &Source{Filename: filename, data: append([]byte(nil), data...), overrides: append([]string(nil), overrides...), pos: map[string]Pos{}}
 	root, e := readYAML(filename, data)

@@ -73,7 +73,8 @@ func TestOccupancyDecode(t *testing.T) {
 }
 
 // TestOccupancyDecodeErrors: mistakes are reported at their position,
-// by the decoder or (for what needs the compiled model) by NewModel.
+// by the decoder or (names that refer to other parts, and what needs the
+// compiled model) by NewModel.
 func TestOccupancyDecodeErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, old, new, needle, path string
@@ -82,11 +83,11 @@ func TestOccupancyDecodeErrors(t *testing.T) {
 	}{
 		{"unknown kind", "kind: occupancy, site: ampa, species: glu", "kind: ocupancy, site: ampa, species: glu", "ocupancy", "observables[0].kind", false,
 			[]string{`did you mean "occupancy"`}},
-		{"unknown site", "site: ampa, species: glu", "site: ampx, species: glu", "ampx", "observables[0].site", false,
+		{"unknown site", "site: ampa, species: glu", "site: ampx, species: glu", "ampx", "observables[0].site", true,
 			[]string{`unknown site type "ampx"`, `did you mean "ampa"`}},
-		{"unknown region", "region: psd, name", "region: psdd, name", "psdd", "observables[0].region", false,
+		{"unknown region", "region: psd, name", "region: psdd, name", "psdd", "observables[0].region", true,
 			[]string{`no region "psdd"`, `did you mean "psd"`, "membrane regions, for surface sites"}},
-		{"unknown species", "site: glt1}", "site: glt1, species: drugg}", "drugg", "observables[2].species", false,
+		{"unknown species", "site: glt1}", "site: glt1, species: drugg}", "drugg", "observables[2].species", true,
 			[]string{`unknown species "drugg"`, `did you mean "drug"`}},
 		{"missing threshold", "    threshold: 50 %\n", "", "kind: above_threshold", "observables[1].threshold", false,
 			[]string{"is required", "(0, 1]"}},
