@@ -310,7 +310,7 @@ func TestSlurmArray(t *testing.T) {
 	}
 	for _, l := range logs {
 		b, _ := os.ReadFile(l)
-		if !strings.Contains(string(b), "12 replicate(s) × 1 condition(s), seed 11, task ") {
+		if !strings.Contains(string(b), "12 replicates × 1 condition, seed 11, task ") {
 			t.Errorf("%s:\n%s", l, b)
 		}
 	}
