@@ -10,7 +10,6 @@ import (
 	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
 	"github.com/reuptake/reuptake/space"
-	"gonum.org/v1/gonum/stat"
 )
 
 // ca1Spec is the default preset, shortened, with k shards.
@@ -184,63 +183,10 @@ func TestShardsFreeDiffusion(t *testing.T) {
 	}
 }
 
-// TestShardsMatchUnsharded compares the CA1 synapse run as one block and
-// as 4 blocks whose boundaries cut through the PSD and the transporter
-// ring: the peak open AMPA receptors and the fraction transported agree
-// within the combined standard error.
-func TestShardsMatchUnsharded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long: 2×24 replicates of the CA1 synapse")
-	}
-	reps := make([]int, 24)
-	for i := range reps {
-		reps[i] = i
-	}
-	stats := func(k int) (peak, frac []float64) {
-		m, err := montecarlo.NewModel(ca1Spec(t, k, 2))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols := m.SummaryColumns()
-		ip, it := -1, -1
-		for i, c := range cols {
-			switch c.Name {
-			case "peak_open_ampa":
-				ip = i
-			case "frac_transported":
-				it = i
-			}
-		}
-		if ip < 0 || it < 0 {
-			t.Fatalf("summary columns %v lack peak_open_ampa or frac_transported", cols)
-		}
-		err = montecarlo.Runner{}.Run(context.Background(), m, 21, reps, func(r montecarlo.Replicate) error {
-			peak = append(peak, r.Summary[ip])
-			frac = append(frac, r.Summary[it])
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return peak, frac
-	}
-	p1, f1 := stats(1)
-	p4, f4 := stats(4)
-	for _, c := range []struct {
-		name string
-		a, b []float64
-	}{{"peak open AMPA", p1, p4}, {"fraction transported", f1, f4}} {
-		ma, sa := stat.MeanStdDev(c.a, nil)
-		mb, sb := stat.MeanStdDev(c.b, nil)
-		sa /= math.Sqrt(float64(len(c.a)))
-		sb /= math.Sqrt(float64(len(c.b)))
-		z := (mb - ma) / math.Hypot(sa, sb)
-		t.Logf("%s: 1 shard %.4f ± %.4f, 4 shards %.4f ± %.4f, z = %.2f", c.name, ma, sa, mb, sb, z)
-		if math.Abs(z) > 4 {
-			t.Errorf("%s differs between 1 and 4 shards: z = %.2f", c.name, z)
-		}
-	}
-}
+// The comparison of the CA1 synapse run as one block and as 4 blocks (peak
+// open AMPA receptors and fraction transported within the combined
+// standard error) is the validate row "CA1 synapse: 4 shards vs 1"
+// (montecarlo/validate, run in full by mc validate in CI).
 
 // TestShardsAndLongStepsRefused: impossible settings are refused before
 // anything runs, naming the field.

@@ -93,6 +93,7 @@ func Checks() []Check {
 		{Name: "T1 free diffusion across shard boundaries", Quick: true, Run: checkShardDiffusion},
 		{Name: "surface binding flux across shard boundaries", Quick: true, Run: checkShardBinding},
 		{Name: "shard determinism across workers", Quick: true, Run: checkShardDeterminism},
+		{Name: "CA1 synapse: 4 shards vs 1", Quick: false, Run: checkShardsMatchUnsharded},
 		{Name: "occupancy and above_threshold at equilibrium", Quick: true, Run: checkOccupancy},
 		{Name: "transporter library: uptake and cocaine Km_app vs exact", Quick: false, Run: checkLibraryUptake},
 		{Name: "transporter library: pulse vs master equation", Quick: false, Run: checkLibraryPulse},
@@ -111,12 +112,24 @@ func Checks() []Check {
 // Checks. Each check's seed is derived from seed and the check's name, so a
 // check's results do not depend on which other checks run or on workers.
 func RunAll(quick bool, seed uint64, workers int) []Result {
+	return runChecks(selectChecks(quick), seed, workers)
+}
+
+// selectChecks is Checks, only the Quick ones when quick is set, in the
+// fixed order.
+func selectChecks(quick bool) []Check {
 	var cs []Check
 	for _, c := range Checks() {
 		if !quick || c.Quick {
 			cs = append(cs, c)
 		}
 	}
+	return cs
+}
+
+// runChecks runs cs on up to workers goroutines and returns their results
+// in the order of cs.
+func runChecks(cs []Check, seed uint64, workers int) []Result {
 	if workers < 1 {
 		workers = 1
 	}

@@ -2,9 +2,13 @@ package validate
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // concurrentChecks are the checks that step replicates or shards on
@@ -12,21 +16,32 @@ import (
 // one). Under the race detector (CI's short pass, go test
 // -race -short) only these run: the others are single-goroutine
 // statistics on models of their own, where the detector has nothing to
-// find, and they run, all of them, in the plain go test ./... of the same
-// CI job (and in mc validate). They made up most of the race pass.
+// find, and they run in the plain go test ./... of the same CI job (the
+// quick rows) and in its mc validate step (every row). They made up most
+// of the race pass.
 var concurrentChecks = map[string]bool{
 	"determinism":                      true, // Runner with 1, 2 and 8 workers
 	"shard determinism across workers": true, // a sharded replicate on 1, 2 and 8 workers
 }
 
-// TestChecks runs every check (only the Quick ones with -short, and of
-// those only the concurrent ones under the race detector) and fails on any
-// result outside |z| < 4 or any broken invariant.
+// allChecksEnv is the environment variable that makes TestChecks run the
+// full-power rows (those not Quick) too. Without it go test runs the quick
+// rows only: the others are the long physics checks, which mc validate
+// runs, every one of them, in CI's "physics" step (go run ./cmd/mc
+// validate). They took about 7 of the 9 minutes of go test ./... on 2
+// cores.
+const allChecksEnv = "REUPTAKE_VALIDATE_ALL"
+
+// TestChecks runs the quick checks (and every check with
+// REUPTAKE_VALIDATE_ALL=1; only the concurrent ones under the race
+// detector) and fails on any result outside |z| < 4 or any broken
+// invariant.
 func TestChecks(t *testing.T) {
+	all := os.Getenv(allChecksEnv) != "" && !testing.Short()
 	for _, c := range Checks() {
 		t.Run(strings.ReplaceAll(c.Name, " ", "_"), func(t *testing.T) {
-			if testing.Short() && !c.Quick {
-				t.Skip("full suite only")
+			if !c.Quick && !all {
+				t.Skip("full-power row: run by mc validate (CI runs every row), or here with " + allChecksEnv + "=1")
 			}
 			if raceEnabled && !concurrentChecks[c.Name] {
 				t.Skip("single-goroutine statistics: run without the race detector")
@@ -77,22 +92,61 @@ func TestChecksNamesUnique(t *testing.T) {
 	}
 }
 
-// TestRunAllOrder checks that RunAll keeps the order of Checks whatever the
-// number of workers, and stamps each result with its check's name.
+// TestRunAllOrder checks that RunAll selects the quick checks (or all) in
+// the order of Checks, and that running checks keeps that order whatever
+// the number of workers, stamps each result with its check's name, and
+// gives each check results that depend only on its name and the master
+// seed (not on its position, the other checks or workers). It runs
+// synthetic checks that finish out of order plus four of the cheapest real
+// ones (the whole quick suite twice took over two minutes on 2 cores; mc
+// validate in CI runs RunAll on every check).
 func TestRunAllOrder(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the quick suite twice")
+	for _, quick := range []bool{true, false} {
+		var want []string
+		for _, c := range Checks() {
+			if !quick || c.Quick {
+				want = append(want, c.Name)
+			}
+		}
+		var got []string
+		for _, c := range selectChecks(quick) {
+			got = append(got, c.Name)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("selectChecks(%v) = %q, want %q", quick, got, want)
+		}
 	}
-	a := RunAll(true, 3, 1)
-	b := RunAll(true, 3, 4)
+
+	var cs []Check
+	for i := range 12 {
+		// Later checks finish first, so that with several workers the
+		// results arrive out of order.
+		cs = append(cs, Check{Name: fmt.Sprintf("synthetic %d", i), Run: func(s uint64) []Result {
+			time.Sleep(time.Duration(12-i) * time.Millisecond)
+			return []Result{
+				{Quantity: "seed", Simulated: float64(s >> 11)},
+				{Quantity: "seed, low bits", Simulated: float64(s & 0xffff)},
+			}
+		}})
+	}
+	cheap := map[string]bool{
+		"T7 clamped-ligand binding":                    true,
+		"blocker occupancy":                            true,
+		"occupancy and above_threshold at equilibrium": true,
+		"events: dwell times of site states":           true,
+	}
+	for _, c := range Checks() {
+		if cheap[c.Name] {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) != 12+len(cheap) {
+		t.Fatalf("%d checks, want %d: a real check was renamed", len(cs), 12+len(cheap))
+	}
+	a := runChecks(cs, 3, 1)
+	b := runChecks(cs, 3, 4)
 	if len(a) != len(b) || len(a) == 0 {
 		t.Fatalf("got %d and %d results", len(a), len(b))
-	}
-	var order []string
-	for _, c := range Checks() {
-		if c.Quick {
-			order = append(order, c.Name)
-		}
 	}
 	k := 0
 	for i := range a {
@@ -100,12 +154,31 @@ func TestRunAllOrder(t *testing.T) {
 			math.Float64bits(a[i].Simulated) != math.Float64bits(b[i].Simulated) {
 			t.Fatalf("result %d differs between 1 and 4 workers: %+v vs %+v", i, a[i], b[i])
 		}
-		for k < len(order) && order[k] != a[i].Name {
+		for k < len(cs) && cs[k].Name != a[i].Name {
 			k++
 		}
-		if k == len(order) {
-			t.Fatalf("result %d (%s) is out of the order of Checks", i, a[i].Name)
+		if k == len(cs) {
+			t.Fatalf("result %d (%s) is out of the order of the checks", i, a[i].Name)
 		}
+	}
+	// A check's results depend on its name and the master seed only: the
+	// same checks without the first five, in reverse order, on 3 workers.
+	rest := slices.Clone(cs[5:])
+	slices.Reverse(rest)
+	c := runChecks(rest, 3, 3)
+	byName := map[string][]Result{}
+	for _, r := range a {
+		byName[r.Name] = append(byName[r.Name], r)
+	}
+	for _, r := range c {
+		ra := byName[r.Name]
+		if len(ra) == 0 {
+			t.Fatalf("%s: no result in the first run", r.Name)
+		}
+		if ra[0].Quantity != r.Quantity || math.Float64bits(ra[0].Simulated) != math.Float64bits(r.Simulated) {
+			t.Errorf("%s: %+v alone, %+v among the others", r.Name, r, ra[0])
+		}
+		byName[r.Name] = ra[1:]
 	}
 }
 
