@@ -226,64 +226,96 @@ func closedBoxStationary(r0, l0 int, kv float64) (mean, variance float64) {
 // checkReversibleMembrane for κ' = 0.1 and 0.2). div divides the step (and
 // halves the replicates when > 1).
 func checkClosedBox(seed uint64, div int) []Result {
-	const (
-		lx, lz       = 0.2, 0.05
-		nSites, nLig = 400, 400
-		koff         = 2.0
-		equil, every = 1.0, 0.5
-		samples      = 40
-	)
 	dt := 1e-4 / float64(div)
-	reps := 4
+	b := closedBox{kon: montecarlo.KOnFromMolar(2e7), koff: 2.0, d: 0.33, dt: dt,
+		equil: 1.0, every: 0.5, reps: 4, samples: 40, posKey: 0xb0c5}
 	if div > 1 {
-		reps = 2
+		b.reps = 2
 	}
-	kon := montecarlo.KOnFromMolar(2e7)
-	scheme := agents.Scheme{States: []string{"R", "RL"}, Transitions: []agents.Transition{
-		{From: "R", To: "RL", Kind: agents.Bind, Species: "L", Rate: kon},
-		{From: "RL", To: "R", Kind: agents.Unbind, Species: "L", Rate: koff},
-	}}
-	spec := boxSpec([3]float64{lx, lx, lz}, 0.01, dt, equil+every*samples, montecarlo.SpeciesSpec{Name: "L", D: 0.33})
-	spec.SiteTypes = []montecarlo.SiteTypeSpec{{Name: "r", Scheme: scheme}}
-	spec.Placements = []montecarlo.PlacementSpec{{Site: "r", Region: "zmin", Count: nSites}}
-	m, err := montecarlo.NewModel(spec)
+	xs, err := b.run(seed)
 	if err != nil {
 		return modelError("closed box", err)
 	}
-	vol := lx * lx * lz
-	kv := kon / koff / vol
-	want, variance := closedBoxStationary(nSites, nLig, kv)
+	kv := b.kv()
+	want, variance := closedBoxStationary(closedBoxSites, closedBoxLigands, kv)
 	// §A7 T7 mass action: B = [(L₀+R₀+Kd) − √((L₀+R₀+Kd)² − 4L₀R₀)]/2, in molecules.
+	const nLig, nSites = closedBoxLigands, closedBoxSites
 	kd := 1 / kv
 	massAction := ((nLig + nSites + kd) - math.Sqrt((nLig+nSites+kd)*(nLig+nSites+kd)-4*nLig*nSites)) / 2
-	e := montecarlo.NewEngine(m)
-	var xs []float64
-	var lag1 float64
-	for rep := 0; rep < reps; rep++ {
-		e.Reset(seed, rep)
-		pos := montecarlo.NewStream(montecarlo.StreamKey(seed, uint64(rep), 0xb0c5))
-		for i := 0; i < nLig; i++ {
-			e.AddMolecule([3]float64{lx * pos.Float64(), lx * pos.Float64(), lz * pos.Float64()}, 0)
-		}
-		runTo(e, m, equil)
-		for k := 1; k <= samples; k++ {
-			runTo(e, m, equil+every*float64(k))
-			xs = append(xs, float64(e.StateCounts(0)[1]))
-		}
-	}
 	mean, se := meanSE(xs)
 	// Lag-1 autocorrelation of the samples, to show they are independent.
 	var num, den float64
 	for i := range xs {
 		den += (xs[i] - mean) * (xs[i] - mean)
-		if i%samples != 0 {
+		if i%b.samples != 0 {
 			num += (xs[i] - mean) * (xs[i-1] - mean)
 		}
 	}
-	lag1 = num / den
-	s := math.Sqrt(2 * 0.33 * dt)
-	kp := kon / 1e-4 * dt / s
+	lag1 := num / den
 	return []Result{compare(fmt.Sprintf("mean bound sites, explicit ligand, dt = %g ns", dt*1e6), want, mean, se,
 		fmt.Sprintf("§A7 T7 closed box: exact stationary mean (mass action %.2f); SD %.2f (exact %.2f), lag-1 autocorrelation %.2f; κ' = %.3g; SE = SD/√n",
-			massAction, math.Sqrt(den/float64(len(xs)-1)), math.Sqrt(variance), lag1, kp))}
+			massAction, math.Sqrt(den/float64(len(xs)-1)), math.Sqrt(variance), lag1, b.kappaPrime()))}
+}
+
+// The closed box of checkClosedBox and checkReversibleMembrane: a
+// closedBoxSide × closedBoxSide × closedBoxHeight µm box of 10 nm voxels
+// with closedBoxSites receptors on its floor and closedBoxLigands ligand
+// molecules placed uniformly at the start.
+const (
+	closedBoxSide, closedBoxHeight   = 0.2, 0.05
+	closedBoxSites, closedBoxLigands = 400, 400
+)
+
+// closedBox is one closed-box experiment: binding R + L ⇌ RL with k_on
+// (engine units) and k_off (/ms), ligand D (µm²/ms) and timestep dt (ms);
+// reps replicates, each sampled samples times every ms after equil ms.
+// posKey is the stream purpose of the ligands' starting positions.
+type closedBox struct {
+	kon, koff, d, dt float64
+	equil, every     float64
+	reps, samples    int
+	posKey           uint64
+}
+
+// kv is k_on/(k_off·V): the association constant in molecules⁻¹ of the box.
+func (b closedBox) kv() float64 {
+	return b.kon / b.koff / (closedBoxSide * closedBoxSide * closedBoxHeight)
+}
+
+// kappaPrime is κ' = κΔt/√(2DΔt) of the binding, with κ = k_on/A for the
+// 10 nm tiles.
+func (b closedBox) kappaPrime() float64 {
+	return b.kon / 1e-4 * b.dt / math.Sqrt(2*b.d*b.dt)
+}
+
+// run simulates the box and returns the bound counts sampled in every
+// replicate, replicate by replicate.
+func (b closedBox) run(seed uint64) ([]float64, error) {
+	scheme := agents.Scheme{States: []string{"R", "RL"}, Transitions: []agents.Transition{
+		{From: "R", To: "RL", Kind: agents.Bind, Species: "L", Rate: b.kon},
+		{From: "RL", To: "R", Kind: agents.Unbind, Species: "L", Rate: b.koff},
+	}}
+	lx, lz := closedBoxSide, closedBoxHeight
+	spec := boxSpec([3]float64{lx, lx, lz}, 0.01, b.dt, b.equil+b.every*float64(b.samples), montecarlo.SpeciesSpec{Name: "L", D: b.d})
+	spec.SiteTypes = []montecarlo.SiteTypeSpec{{Name: "r", Scheme: scheme}}
+	spec.Placements = []montecarlo.PlacementSpec{{Site: "r", Region: "zmin", Count: closedBoxSites}}
+	m, err := montecarlo.NewModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	e := montecarlo.NewEngine(m)
+	var xs []float64
+	for rep := 0; rep < b.reps; rep++ {
+		e.Reset(seed, rep)
+		pos := montecarlo.NewStream(montecarlo.StreamKey(seed, uint64(rep), b.posKey))
+		for i := 0; i < closedBoxLigands; i++ {
+			e.AddMolecule([3]float64{lx * pos.Float64(), lx * pos.Float64(), lz * pos.Float64()}, 0)
+		}
+		runTo(e, m, b.equil)
+		for k := 1; k <= b.samples; k++ {
+			runTo(e, m, b.equil+b.every*float64(k))
+			xs = append(xs, float64(e.StateCounts(0)[1]))
+		}
+	}
+	return xs, nil
 }
