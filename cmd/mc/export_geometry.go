@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reuptake/reuptake/cmd/mc/internal/view"
-	"github.com/reuptake/reuptake/montecarlo/modelfile"
 )
 
 func newExportCmd() *cobra.Command {
@@ -70,17 +69,9 @@ face property (PLY) or cell scalar (VTK). Coordinates are in µm.
 			if err := checkExportFormat(f.format, view.GeometryFormats()); err != nil {
 				return err
 			}
-			name, file, data, err := modelSource(&runFlags{preset: f.preset}, args)
+			name, file, m, err := compileModel(f.preset, f.sets, args)
 			if err != nil {
 				return err
-			}
-			spec, src, err := modelfile.Decode(file, data, f.sets)
-			if err != nil {
-				return &exitError{exitUsage, err}
-			}
-			m, err := modelfile.Compile(spec, src)
-			if err != nil {
-				return &exitError{exitUsage, err}
 			}
 			s, err := view.FromModel(m, name, file, m.Spec.Run.Seed, 0)
 			if err != nil {

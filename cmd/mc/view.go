@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reuptake/reuptake/cmd/mc/internal/view"
+	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
 )
 
@@ -101,17 +102,9 @@ func runView(stdout, stderr io.Writer, f *viewFlags, args []string, repSet bool)
 		if f.condition != "" || f.model != "" {
 			return &exitError{exitUsage, errors.New("--condition and --model apply to a run directory, not to a model")}
 		}
-		name, file, data, err := modelSource(&runFlags{preset: f.preset}, args)
+		name, file, m, err := compileModel(f.preset, f.sets, args)
 		if err != nil {
 			return err
-		}
-		spec, src, err := modelfile.Decode(file, data, f.sets)
-		if err != nil {
-			return &exitError{exitUsage, err}
-		}
-		m, err := modelfile.Compile(spec, src)
-		if err != nil {
-			return &exitError{exitUsage, err}
 		}
 		title := m.Spec.Name
 		if title == "" {
@@ -170,4 +163,23 @@ func writeViewFile(path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// compileModel reads the model named by --preset or the one argument,
+// applies the --set overrides and compiles it, for the commands that look
+// at a model without running it (mc view, mc export geometry).
+func compileModel(preset string, sets, args []string) (name, file string, m *montecarlo.Model, err error) {
+	name, file, data, err := modelSource(&runFlags{preset: preset}, args)
+	if err != nil {
+		return "", "", nil, err
+	}
+	spec, src, err := modelfile.Decode(file, data, sets)
+	if err != nil {
+		return "", "", nil, &exitError{exitUsage, err}
+	}
+	m, err = modelfile.Compile(spec, src)
+	if err != nil {
+		return "", "", nil, &exitError{exitUsage, err}
+	}
+	return name, file, m, nil
 }
