@@ -12,6 +12,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/reuptake/reuptake/agents"
 	"github.com/reuptake/reuptake/agents/transporters"
@@ -256,12 +257,14 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 	}
 	stderr := cmd.ErrOrStderr()
 	var bar *progressbar.ProgressBar
-	cfg.Progress = func(done, total int) {
-		if bar == nil {
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("protocols"),
-				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	if fd, ok := stderr.(*os.File); ok && term.IsTerminal(int(fd.Fd())) { // a bar only on a terminal, not in logs
+		cfg.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("protocols"),
+					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+			}
+			bar.Set(done)
 		}
-		bar.Set(done)
 	}
 	start := time.Now()
 	res, err := protocols.Run(cfg)
