@@ -129,7 +129,7 @@ func (a *condAgg) finish() *Condition {
 			})
 		}
 		if col.Name == p.clear {
-			derived(col.Name+".tau", "ms", results.RoleTime, "clearance τ of "+label, "clearance time constant: exponential fit of "+col.Name+" from its peak",
+			derived(col.Name+".tau", "ms", results.RoleTime, "exponential-fit τ of "+label, "time constant of a single-exponential fit of "+col.Name+" from its peak (the summary column decay_tau_ms is area after the peak / peak)",
 				func(rf *repFinal) float64 { return rf.tau })
 		}
 		if b := indexOf(p.buffered, col.Name); b >= 0 && isCurrent(col) && !(c.Quantity("charge_fC") != nil && currents(p.tsCols) == 1) {

@@ -71,7 +71,7 @@ func TestLoadByRole(t *testing.T) {
 	}{
 		"frac_transported":     {results.RoleFraction, "fraction taken up"},
 		"i_ampa.charge":        {results.RoleCharge, "charge of AMPA receptor current"},
-		"glu_in_cleft.tau":     {results.RoleTime, "clearance τ of free glutamate in the cleft"},
+		"glu_in_cleft.tau":     {results.RoleTime, "exponential-fit τ of free glutamate in the cleft"},
 		"ampa_conducting.peak": {results.RoleOccupancy, "peak open AMPA receptors"},
 	} {
 		q := c.Quantity(name)
