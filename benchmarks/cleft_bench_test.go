@@ -51,7 +51,14 @@ func countMolSteps(m *montecarlo.Model, seed uint64, rep int) float64 {
 // exactly by an untimed run of the same replicate, which is a function of
 // model, seed and index, so every round does the same work).
 func BenchmarkCleftUptake(b *testing.B) {
-	m := loadModelFile(b, cleftUptakeFile)
+	timeReplicate(b, loadModelFile(b, cleftUptakeFile))
+}
+
+// timeReplicate times replicate 0 of m (its run.seed) end to end and
+// reports seconds per replicate and ns per free molecule-step, the
+// molecule-steps counted by an untimed run of the same replicate.
+func timeReplicate(b *testing.B, m *montecarlo.Model) {
+	b.Helper()
 	seed := m.Spec.Run.Seed
 	molSteps := countMolSteps(m, seed, 0)
 	b.ResetTimer()

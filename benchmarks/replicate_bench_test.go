@@ -3,7 +3,6 @@ package benchmarks
 import (
 	"testing"
 
-	"github.com/reuptake/reuptake/montecarlo"
 	"github.com/reuptake/reuptake/montecarlo/modelfile"
 )
 
@@ -18,15 +17,5 @@ func BenchmarkPresetGlutamateCA1Replicate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	seed := m.Spec.Run.Seed
-	molSteps := countMolSteps(m, seed, 0)
-	b.ResetTimer()
-	for it := 0; it < b.N; it++ {
-		montecarlo.RunReplicate(m, seed, 0)
-	}
-	b.StopTimer()
-	secs := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(secs, "s/replicate")
-	b.ReportMetric(secs*1e9/molSteps, "ns/molstep")
-	b.ReportMetric(molSteps, "molsteps/replicate")
+	timeReplicate(b, m)
 }
