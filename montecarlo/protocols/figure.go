@@ -66,13 +66,7 @@ func (res *Result) Figure(w io.Writer) error {
 		if len(xs) == 0 {
 			continue
 		}
-		sc, _ := plotter.NewScatter(xs)
-		sc.Color = colour[m]
-		sc.GlyphStyle.Radius = vg.Points(2.5)
-		ln, _ := plotter.NewLine(ex)
-		ln.Color = colour[m]
-		pa.Add(sc, ln)
-		pa.X.Scale, pa.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+		addSimulatedExact(pa, xs, ex, colour[m])
 	}
 	panels = append(panels, pa)
 	// (b) pulse response, normalised to the exact peak.
@@ -114,13 +108,7 @@ func (res *Result) Figure(w io.Writer) error {
 		if len(xs) == 0 {
 			continue
 		}
-		sc, _ := plotter.NewScatter(xs)
-		sc.Color = colour[m]
-		sc.GlyphStyle.Radius = vg.Points(2.5)
-		ln, _ := plotter.NewLine(ex)
-		ln.Color = colour[m]
-		pc.Add(sc, ln)
-		pc.X.Scale, pc.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+		addSimulatedExact(pc, xs, ex, colour[m])
 	}
 	panels = append(panels, pc)
 	// (d) inhibitor: Km_app / Km, simulated (bars) and Km(1+I/Ki) (line).
@@ -162,8 +150,8 @@ func (res *Result) Figure(w io.Writer) error {
 		pd.Legend.Add("simulated", b)
 		pd.Legend.Add("Km(1+I/Ki)", sc)
 		pd.Y.Min, pd.Y.Max = 0, 4
+		panels = append(panels, pd) // only models with a competitive inhibitor in the drug table
 	}
-	panels = append(panels, pd)
 	// (e) synapse fates at 5 ms.
 	pe := newPanel("(e) synapse: fate at 5 ms", "", "% of released")
 	if len(res.Synapse) > 0 {
@@ -255,4 +243,16 @@ func derivedOf(name string) (transporters.Derived, error) {
 		return transporters.Derived{}, err
 	}
 	return transporters.Derive(m.Scheme, m.Substrate)
+}
+
+// addSimulatedExact draws simulated points and the exact curve of one
+// model in its colour on a panel with a logarithmic x axis.
+func addSimulatedExact(p *plot.Plot, sim, exact plotter.XYs, c color.Color) {
+	sc, _ := plotter.NewScatter(sim)
+	sc.Color = c
+	sc.GlyphStyle.Radius = vg.Points(2.5)
+	ln, _ := plotter.NewLine(exact)
+	ln.Color = c
+	p.Add(sc, ln)
+	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
 }
